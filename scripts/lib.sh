@@ -1,0 +1,52 @@
+# Shared helpers for the scripts in this folder. Source it; do not run it.
+# shellcheck shell=bash
+
+VNIC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Prints the home of a JDK 25 or newer: $JAVA_HOME if it qualifies, then Temurin 25, then any
+# JDK >= 25 under /usr/lib/jvm. Exits with install advice when there is none.
+vnic_find_jdk() {
+  local candidates=() c v
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  candidates+=(/usr/lib/jvm/temurin-25-jdk-amd64)
+  for c in /usr/lib/jvm/*; do candidates+=("$c"); done
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then
+      echo "$c"; return 0
+    fi
+  done
+  cat >&2 <<'MSG'
+vnic-signer needs a JDK 25 or newer and none was found
+(looked at $JAVA_HOME, /usr/lib/jvm/temurin-25-jdk-amd64 and /usr/lib/jvm/*).
+Install one, for example Temurin 25 (apt package temurin-25-jdk from the Adoptium repository),
+or set JAVA_HOME to a JDK 25 home.
+MSG
+  return 1
+}
+
+# Prints the JVM flags kept in jvm.flags (one place for Surefire, JMH and the launcher).
+vnic_jvm_flags() {
+  sed -e ':a' -e '/\\$/{N;s/\\\n//;ba' -e '}' "$VNIC_ROOT/jvm.flags" | sed -n 's/^vnic\.jvm\.flags=//p'
+}
+
+vnic_setup_java() {
+  JAVA_HOME="$(vnic_find_jdk)" || exit 1
+  export JAVA_HOME
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+vnic_mvn() {
+  (cd "$VNIC_ROOT" && ./mvnw -B -ntp "$@")
+}
+
+# Builds the launcher jar when it is missing or older than any source file.
+vnic_ensure_built() {
+  local jar="$VNIC_ROOT/control/target/vnic-signer.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$VNIC_ROOT" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ] \
+     || [ "$VNIC_ROOT/pom.xml" -nt "$jar" ]; then
+    echo "vnic-signer: building (first use or sources changed)..." >&2
+    vnic_mvn -q -DskipTests -pl control -am install >&2 || { echo "vnic-signer: build failed" >&2; return 1; }
+  fi
+}
