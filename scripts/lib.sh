@@ -47,6 +47,6 @@ vnic_ensure_built() {
   if [ ! -f "$jar" ] || [ -n "$(find "$VNIC_ROOT" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ] \
      || [ "$VNIC_ROOT/pom.xml" -nt "$jar" ]; then
     echo "vnic-signer: building (first use or sources changed)..." >&2
-    vnic_mvn -q -DskipTests -pl control -am install >&2 || { echo "vnic-signer: build failed" >&2; return 1; }
+    vnic_mvn -q -DskipTests -pl control -am package >&2 || { echo "vnic-signer: build failed" >&2; return 1; }
   fi
 }

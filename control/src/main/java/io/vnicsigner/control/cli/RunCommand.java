@@ -1,12 +1,57 @@
 package io.vnicsigner.control.cli;
 
-import picocli.CommandLine.Command;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
-/** Placeholder, replaced in this change. */
-@Command(name = "run")
-public final class RunCommand implements Runnable
+import io.vnicsigner.control.config.ConfigException;
+import io.vnicsigner.control.config.ConfigLoader;
+import io.vnicsigner.control.config.VnicConfig;
+import io.vnicsigner.control.daemon.Daemon;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the daemon in the foreground until SIGINT or SIGTERM.
+ */
+@Command(name = "run", description = "Run the dataplane with a config file until SIGINT or SIGTERM.")
+public final class RunCommand implements Callable<Integer>
 {
-    public void run()
+    @Option(names = "--config", required = true, description = "YAML config file.")
+    Path config;
+
+    @Option(names = "--dir", description = "Runtime directory for the counters file (default: ${DEFAULT-VALUE}).",
+        defaultValue = "${env:VNIC_SIGNER_DIR:-" + Daemon.DEFAULT_DIR + "}")
+    File dir;
+
+    public Integer call()
     {
+        final VnicConfig cfg;
+        try
+        {
+            cfg = ConfigLoader.load(config);
+        }
+        catch (final ConfigException e)
+        {
+            System.err.println("vnic-signer: config error in " + config + ": " + e.getMessage());
+            return 2;
+        }
+        // Closing the barrier after the daemon lets the JVM's shutdown hook, which waits for it, complete.
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            Daemon daemon = Daemon.start(cfg, dir, null))
+        {
+            System.out.println("vnic-signer: serving " + cfg.instances().size() + " instance(s), signing IP " +
+                cfg.signingIp() + ", uplink " + cfg.uplinkPort() + ", counters " + daemon.countersFile().file());
+            System.out.flush();
+            barrier.await();
+            System.out.println("vnic-signer: shutting down");
+        }
+        catch (final Daemon.StartException e)
+        {
+            System.err.println("vnic-signer: " + e.getMessage());
+            return 1;
+        }
+        return 0;
     }
 }

@@ -1,0 +1,195 @@
+package io.vnicsigner.control.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.vnicsigner.dataplane.frame.Ipv4Address;
+import io.vnicsigner.dataplane.frame.MacAddress;
+import io.vnicsigner.dataplane.pipeline.IdleStrategies;
+import io.vnicsigner.dataplane.pipeline.ThreadingMode;
+import io.vnicsigner.dataplane.port.PortSpecs;
+import io.vnicsigner.dataplane.switching.GuestPort;
+import io.vnicsigner.dataplane.switching.SigningIp;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads and validates the YAML config. Unknown keys, wrong types and inconsistent values (duplicate MACs, IPs,
+ * ports or ids) are refused with a message that names the key.
+ */
+public final class ConfigLoader
+{
+    private static final Set<String> TOP_KEYS = Set.of("signingIp", "signingMac", "uplink", "instances", "threading");
+    private static final Set<String> UPLINK_KEYS = Set.of("port");
+    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit");
+    private static final Set<String> THREADING_KEYS = Set.of("mode", "idle");
+
+    private ConfigLoader()
+    {
+    }
+
+    public static VnicConfig load(final Path file) throws ConfigException
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (final IOException e)
+        {
+            throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
+        }
+        return parse(text);
+    }
+
+    public static VnicConfig parse(final String yamlText) throws ConfigException
+    {
+        final Object document;
+        try
+        {
+            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+        }
+        catch (final YAMLException e)
+        {
+            throw new ConfigException("config is not valid YAML: " + e.getMessage());
+        }
+        if (document == null)
+        {
+            throw new ConfigException("config is empty");
+        }
+        final YamlNode root = new YamlNode("", document);
+        root.requireMap(TOP_KEYS);
+
+        final YamlNode signingIpNode = root.get("signingIp");
+        final int signingIp = ipv4(signingIpNode, SigningIp.DEFAULT_IP);
+        final YamlNode signingMacNode = root.get("signingMac");
+        final long signingMac = mac(signingMacNode, SigningIp.DEFAULT_MAC);
+        if (!MacAddress.isLocallyAdministered(signingMac))
+        {
+            throw new ConfigException(signingMacNode.where() + "must be a locally administered MAC (second hex " +
+                "digit 2, 6, a or e) so it cannot clash with a real NIC: " + MacAddress.format(signingMac));
+        }
+
+        final YamlNode uplink = root.get("uplink");
+        if (uplink.isMissing())
+        {
+            throw new ConfigException("uplink: is required (for example uplink: { port: \"tap:vsup0\" })");
+        }
+        uplink.requireMap(UPLINK_KEYS);
+        final String uplinkPort = portSpec(uplink.get("port"));
+
+        final Map<String, String> portOwners = new HashMap<>();
+        portOwners.put(uplinkPort, "uplink.port");
+        final Map<String, String> ids = new HashMap<>();
+        final Map<Long, String> macs = new HashMap<>();
+        final Map<Integer, String> ips = new HashMap<>();
+        final List<InstanceConfig> instances = new ArrayList<>();
+        for (final YamlNode node : root.get("instances").list())
+        {
+            node.requireMap(INSTANCE_KEYS);
+            final String id = node.get("id").string(null);
+            final String tenant = node.get("tenant").string(null);
+            final YamlNode macNode = node.get("mac");
+            final long mac = mac(macNode, null);
+            if (MacAddress.isMulticast(mac))
+            {
+                throw new ConfigException(macNode.where() + "must be a unicast MAC: " + MacAddress.format(mac));
+            }
+            final YamlNode ipNode = node.get("ip");
+            final int ip = ipv4(ipNode, null);
+            if (ip == signingIp)
+            {
+                throw new ConfigException(ipNode.where() + "must not be the signing IP");
+            }
+            final YamlNode portNode = node.get("port");
+            final String port = portSpec(portNode);
+            final int hopLimit = node.get("hopLimit").integer(GuestPort.DEFAULT_HOP_LIMIT, 1, 255);
+            unique(ids, id, node.get("id"));
+            unique(macs, mac, macNode);
+            unique(ips, ip, ipNode);
+            unique(portOwners, port, portNode);
+            instances.add(new InstanceConfig(id, tenant, mac, ip, port, hopLimit));
+        }
+
+        final YamlNode threading = root.get("threading");
+        threading.requireMap(THREADING_KEYS);
+        final YamlNode modeNode = threading.get("mode");
+        final String modeName = modeNode.string("dedicated");
+        final ThreadingMode mode;
+        try
+        {
+            mode = ThreadingMode.valueOf(modeName.toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ConfigException(modeNode.where() + "must be dedicated, shared or invoker, not '" + modeName + "'");
+        }
+        final YamlNode idleNode = threading.get("idle");
+        final String idle = idleNode.string(IdleStrategies.DEFAULT);
+        if (!IdleStrategies.isKnown(idle))
+        {
+            throw new ConfigException(idleNode.where() + "unknown idle strategy '" + idle +
+                "' (poll, backoff, sleep, yield, busy-spin)");
+        }
+        return new VnicConfig(new SigningIp(signingIp, signingMac), uplinkPort, List.copyOf(instances), mode, idle);
+    }
+
+    private static <K> void unique(final Map<K, String> seen, final K key, final YamlNode node) throws ConfigException
+    {
+        final String previous = seen.putIfAbsent(key, node.path());
+        if (previous != null)
+        {
+            throw new ConfigException(node.where() + "duplicates " + previous);
+        }
+    }
+
+    private static int ipv4(final YamlNode node, final String defaultValue) throws ConfigException
+    {
+        final String text = node.string(defaultValue);
+        try
+        {
+            return Ipv4Address.parse(text);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ConfigException(node.where() + "'" + text + "' is not an IPv4 address (like 10.200.0.2)");
+        }
+    }
+
+    private static long mac(final YamlNode node, final String defaultValue) throws ConfigException
+    {
+        final String text = node.string(defaultValue);
+        try
+        {
+            return MacAddress.parse(text);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ConfigException(node.where() + "'" + text + "' is not a MAC address (like \"52:54:00:00:00:01\")");
+        }
+    }
+
+    private static String portSpec(final YamlNode node) throws ConfigException
+    {
+        final String spec = node.string(null);
+        try
+        {
+            PortSpecs.validate(spec);
+            return spec;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new ConfigException(node.where() + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.vnicsigner.control.config;
+
+import java.util.List;
+
+import io.vnicsigner.dataplane.pipeline.ThreadingMode;
+import io.vnicsigner.dataplane.switching.SigningIp;
+
+/**
+ * The daemon's whole configuration, validated.
+ */
+public record VnicConfig(
+    SigningIp signingIp,
+    String uplinkPort,
+    List<InstanceConfig> instances,
+    ThreadingMode threadingMode,
+    String idleStrategy)
+{
+}

@@ -1,0 +1,113 @@
+package io.vnicsigner.control.daemon;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vnicsigner.control.config.InstanceConfig;
+import io.vnicsigner.control.config.VnicConfig;
+import io.vnicsigner.dataplane.counters.CountersFile;
+import io.vnicsigner.dataplane.pipeline.Dataplane;
+import io.vnicsigner.dataplane.pipeline.ThreadingMode;
+import io.vnicsigner.dataplane.port.Port;
+import io.vnicsigner.dataplane.port.PortSpecs;
+import io.vnicsigner.linux.LinuxException;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * The running daemon: the counters file, the opened ports and the dataplane over them. Closing it stops the agents,
+ * closes the ports (which removes their TAP devices) and deletes the counters file.
+ */
+public final class Daemon implements AutoCloseable
+{
+    public static final String DEFAULT_DIR = "/run/vnic-signer";
+
+    private final CountersFile countersFile;
+    private final Dataplane dataplane;
+
+    private Daemon(final CountersFile countersFile, final Dataplane dataplane)
+    {
+        this.countersFile = countersFile;
+        this.dataplane = dataplane;
+    }
+
+    /**
+     * Opens every port, then starts the dataplane. If any port fails, those already opened are closed again.
+     *
+     * @param modeOverride a threading mode to use instead of the config's (tests pass INVOKER), or null.
+     * @throws StartException naming the port and the errno when a port cannot be opened.
+     */
+    public static Daemon start(final VnicConfig config, final File dir, final ThreadingMode modeOverride)
+        throws StartException
+    {
+        final List<Port> opened = new ArrayList<>();
+        CountersFile countersFile = null;
+        try
+        {
+            final Port uplink = open(config.uplinkPort(), "uplink", opened);
+            final List<Dataplane.Guest> guests = new ArrayList<>();
+            for (final InstanceConfig instance : config.instances())
+            {
+                final Port port = open(instance.port(), "instance " + instance.id(), opened);
+                guests.add(new Dataplane.Guest(
+                    instance.id(), instance.tenant(), instance.mac(), instance.ip(), instance.hopLimit(), port));
+            }
+            countersFile = CountersFile.create(
+                dir, CountersFile.DEFAULT_MAX_COUNTERS, ProcessHandle.current().pid(), System.currentTimeMillis());
+            final CountersManager manager = countersFile.newManager();
+            final ThreadingMode mode = modeOverride != null ? modeOverride : config.threadingMode();
+            final Dataplane dataplane = Dataplane.start(
+                config.signingIp(), uplink, guests, mode, config.idleStrategy(), manager, new SystemEpochNanoClock());
+            return new Daemon(countersFile, dataplane);
+        }
+        catch (final StartException | RuntimeException e)
+        {
+            opened.forEach(CloseHelper::quietClose);
+            CloseHelper.quietClose(countersFile);
+            throw e;
+        }
+    }
+
+    private static Port open(final String spec, final String owner, final List<Port> opened) throws StartException
+    {
+        try
+        {
+            final Port port = PortSpecs.open(spec);
+            opened.add(port);
+            return port;
+        }
+        catch (final LinuxException e)
+        {
+            throw new StartException("cannot open port " + spec + " for " + owner + ": " + e.getMessage());
+        }
+    }
+
+    public Dataplane dataplane()
+    {
+        return dataplane;
+    }
+
+    public CountersFile countersFile()
+    {
+        return countersFile;
+    }
+
+    public void close()
+    {
+        CloseHelper.quietClose(dataplane);
+        CloseHelper.quietClose(countersFile);
+    }
+
+    /** A start-up failure with an operator-readable message. */
+    public static final class StartException extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        public StartException(final String message)
+        {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.vnicsigner.dataplane.pipeline;
+
+import java.util.List;
+
+import io.vnicsigner.dataplane.counters.PortCounters;
+import io.vnicsigner.dataplane.counters.SystemCounter;
+import io.vnicsigner.dataplane.counters.SystemCounters;
+import io.vnicsigner.dataplane.intercept.SigningIpResponder;
+import io.vnicsigner.dataplane.intercept.TcpResetter;
+import io.vnicsigner.dataplane.port.Port;
+import io.vnicsigner.dataplane.switching.GuestPort;
+import io.vnicsigner.dataplane.switching.SigningIp;
+import io.vnicsigner.dataplane.switching.SwitchAgent;
+import io.vnicsigner.dataplane.switching.Transmitter;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * Assembles the agents over opened ports and runs them in the chosen {@link ThreadingMode}. Closing it stops the
+ * agents and closes every port.
+ */
+public final class Dataplane implements AutoCloseable
+{
+    /** One guest: the instance it is bound to and its opened port. */
+    public record Guest(String instanceId, String tenant, long mac, int ip, int hopLimit, Port port)
+    {
+    }
+
+    private final Port uplink;
+    private final GuestPort[] guests;
+    private final List<PortCounters> portCounters;
+    private final SwitchAgent switchAgent;
+    private final AgentRunner runner;
+    private final AgentInvoker invoker;
+
+    private Dataplane(
+        final Port uplink, final GuestPort[] guests, final List<PortCounters> portCounters,
+        final SwitchAgent switchAgent, final AgentRunner runner, final AgentInvoker invoker)
+    {
+        this.uplink = uplink;
+        this.guests = guests;
+        this.portCounters = portCounters;
+        this.switchAgent = switchAgent;
+        this.runner = runner;
+        this.invoker = invoker;
+    }
+
+    public static Dataplane start(
+        final SigningIp signingIp, final Port uplink, final List<Guest> guestSpecs, final ThreadingMode mode,
+        final String idleStrategy, final CountersManager manager, final EpochNanoClock clock)
+    {
+        final SystemCounters counters = new SystemCounters(manager);
+        final PortCounters uplinkCounters = new PortCounters(manager, uplink.name());
+        final GuestPort[] guests = new GuestPort[guestSpecs.size()];
+        final int[] pollFds = new int[guestSpecs.size() + 1];
+        pollFds[0] = uplink.pollFd();
+        final java.util.ArrayList<PortCounters> allCounters = new java.util.ArrayList<>();
+        allCounters.add(uplinkCounters);
+        for (int i = 0; i < guests.length; i++)
+        {
+            final Guest g = guestSpecs.get(i);
+            final PortCounters pc = new PortCounters(manager, g.port().name());
+            allCounters.add(pc);
+            guests[i] = new GuestPort(g.instanceId(), g.tenant(), g.mac(), g.ip(), g.hopLimit(), g.port(), pc);
+            pollFds[i + 1] = g.port().pollFd();
+        }
+        final Transmitter transmitter = new Transmitter(counters);
+        final SigningIpResponder responder = new SigningIpResponder(
+            signingIp, counters, transmitter, new TcpResetter(signingIp, counters, transmitter));
+        final SwitchAgent switchAgent = new SwitchAgent(
+            uplink, uplinkCounters, guests, signingIp, counters, transmitter, responder, clock);
+
+        final ErrorHandler errorHandler = t ->
+        {
+            counters.increment(SystemCounter.ERRORS);
+            System.err.println("vnic-signer: agent error: " + t);
+        };
+        final Agent agent = switchAgent;
+        AgentRunner runner = null;
+        AgentInvoker invoker = null;
+        switch (mode)
+        {
+            case INVOKER ->
+            {
+                invoker = new AgentInvoker(errorHandler, null, agent);
+                invoker.start();
+            }
+            case SHARED, DEDICATED ->
+            {
+                // One agent today, so both modes give it one thread; SHARED wraps it for when more agents join.
+                final Agent toRun = mode == ThreadingMode.SHARED ? new CompositeAgent(agent) : agent;
+                final IdleStrategy idle = IdleStrategies.create(idleStrategy, validFds(pollFds));
+                runner = new AgentRunner(idle, errorHandler, null, toRun);
+                AgentRunner.startOnThread(runner);
+            }
+        }
+        return new Dataplane(uplink, guests, allCounters, switchAgent, runner, invoker);
+    }
+
+    private static int[] validFds(final int[] fds)
+    {
+        return java.util.Arrays.stream(fds).filter(fd -> fd >= 0).toArray();
+    }
+
+    /** The invoker in {@link ThreadingMode#INVOKER} mode, null otherwise. */
+    public AgentInvoker invoker()
+    {
+        return invoker;
+    }
+
+    public SwitchAgent switchAgent()
+    {
+        return switchAgent;
+    }
+
+    public void close()
+    {
+        CloseHelper.quietClose(runner);
+        CloseHelper.quietClose(invoker);
+        for (final GuestPort guest : guests)
+        {
+            CloseHelper.quietClose(guest.port());
+        }
+        CloseHelper.quietClose(uplink);
+        portCounters.forEach(CloseHelper::quietClose);
+    }
+}

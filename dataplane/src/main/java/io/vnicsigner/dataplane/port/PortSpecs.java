@@ -1,0 +1,51 @@
+package io.vnicsigner.dataplane.port;
+
+import io.vnicsigner.linux.LinuxException;
+import io.vnicsigner.linux.TunTap;
+
+/**
+ * Opens ports from their config spec, {@code kind:argument}: {@code tap:vsg1} (a Linux TAP device created in the
+ * daemon's network namespace) or {@code memory:name} (in-memory, for tests).
+ */
+public final class PortSpecs
+{
+    private PortSpecs()
+    {
+    }
+
+    /**
+     * Checks a spec without opening anything, so that config errors come before any device is created.
+     *
+     * @throws IllegalArgumentException naming what is wrong.
+     */
+    public static void validate(final String spec)
+    {
+        final int colon = spec == null ? -1 : spec.indexOf(':');
+        if (colon <= 0)
+        {
+            throw new IllegalArgumentException("port spec must be kind:argument (tap:NAME or memory:NAME): '" + spec + "'");
+        }
+        final String kind = spec.substring(0, colon);
+        final String argument = spec.substring(colon + 1);
+        switch (kind)
+        {
+            case "tap" -> TunTap.validateName(argument);
+            case "memory" ->
+            {
+                if (argument.isEmpty())
+                {
+                    throw new IllegalArgumentException("memory port needs a name: '" + spec + "'");
+                }
+            }
+            default -> throw new IllegalArgumentException(
+                "unknown port kind '" + kind + "' in '" + spec + "' (supported: tap, memory)");
+        }
+    }
+
+    public static Port open(final String spec) throws LinuxException
+    {
+        validate(spec);
+        final String argument = spec.substring(spec.indexOf(':') + 1);
+        return spec.startsWith("tap:") ? TapPort.open(argument) : new MemoryPort(spec);
+    }
+}

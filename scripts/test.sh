@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the tests need (JDK check, Debian packages, Maven wrapper) and runs the whole test suite.
+#   scripts/test.sh               everything
+#   scripts/test.sh -pl signer    extra arguments go to Maven
+set -euo pipefail
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+# Debian packages the tests use: real Linux tools in network namespaces.
+APT_PACKAGES=(iproute2 iputils-ping arping curl wrk iptables procps)
+
+install_packages() {
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && { echo "test.sh: Debian packages present"; return 0; }
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: not root, cannot install: ${missing[*]} (namespace tests will be skipped)" >&2
+    return 0
+  fi
+  echo "test.sh: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_packages
+vnic_setup_java
+echo "test.sh: JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1) at $JAVA_HOME"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test.sh: WARNING: not root; TAP and network-namespace tests need root and will be skipped" >&2
+fi
+start=$(date +%s)
+vnic_mvn verify "$@"
+echo "test.sh: suite passed in $(( $(date +%s) - start )) s"
