@@ -186,6 +186,10 @@ final class HttpHeadDecoder
         {
             targetEnd++;
         }
+        if (targetEnd == targetStart)
+        {
+            return INVALID_TARGET;
+        }
         if (targetEnd == end)
         {
             return INVALID_VERSION;
@@ -195,10 +199,6 @@ final class HttpHeadDecoder
         if (versionError != NONE)
         {
             return versionError;
-        }
-        if (targetEnd == targetStart)
-        {
-            return INVALID_TARGET;
         }
         request.target(targetStart, targetEnd - targetStart);
         return parseTarget(targetStart, targetEnd);
