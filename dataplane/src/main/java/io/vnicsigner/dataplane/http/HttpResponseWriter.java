@@ -102,7 +102,9 @@ public final class HttpResponseWriter
     public HttpResponseWriter status(
         final int status, final DirectBuffer reason, final int reasonOffset, final int reasonLength)
     {
-        return put(HTTP_1_1_SPACE).putStatusCode(status).put((byte)' ').put(reason, reasonOffset, reasonLength).put(CRLF);
+        return put(HTTP_1_1_SPACE).putStatusCode(status).put((byte)' ')
+            .put(reason, reasonOffset, reasonLength)
+            .put(CRLF);
     }
 
     public HttpResponseWriter header(final byte[] name, final byte[] value)

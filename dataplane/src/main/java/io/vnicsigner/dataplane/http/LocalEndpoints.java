@@ -55,7 +55,8 @@ public final class LocalEndpoints implements HttpBodyLimit
      * @param close whether the connection closes after this response, from
      *              {@link HttpRequestParser#shouldClose()}.
      */
-    public void onHeaders(final HttpRequest request, final int route, final boolean close, final HttpResponseWriter writer)
+    public void onHeaders(
+        final HttpRequest request, final int route, final boolean close, final HttpResponseWriter writer)
     {
         switch (route)
         {

@@ -77,7 +77,8 @@ final class HttpResponseWriterTest
     @Test
     void shouldWriteRetryAfterForThrottledRequests()
     {
-        writer.wrap(buffer, OFFSET, 1024).errorResponse(429, null, 7, false, request("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        writer.wrap(buffer, OFFSET, 1024)
+            .errorResponse(429, null, 7, false, request("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
 
         final String body = "{\"error\":\"throttled\",\"status\":429}";
         assertWritten("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: " +
@@ -87,7 +88,8 @@ final class HttpResponseWriterTest
     @Test
     void shouldOmitErrorBodyForHeadButKeepItsLength()
     {
-        writer.wrap(buffer, OFFSET, 1024).errorResponse(404, null, -1, false, request("HEAD /x HTTP/1.1\r\nHost: h\r\n\r\n"));
+        writer.wrap(buffer, OFFSET, 1024)
+            .errorResponse(404, null, -1, false, request("HEAD /x HTTP/1.1\r\nHost: h\r\n\r\n"));
 
         assertWritten("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 33\r\n\r\n");
     }

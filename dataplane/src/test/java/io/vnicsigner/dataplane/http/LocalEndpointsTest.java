@@ -105,7 +105,8 @@ final class LocalEndpointsTest
         final byte[] body = new byte[(int)HttpLimits.DEFAULT_MAX_BODY_LENGTH + 12_345];
         new Random(7).nextBytes(body);
         final ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(bytes("POST /vnic/v1/echo HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length + "\r\n\r\n"));
+        request.writeBytes(
+            bytes("POST /vnic/v1/echo HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length + "\r\n\r\n"));
         request.writeBytes(body);
 
         final byte[] response = serveBytes(request.toByteArray(), 1448);
