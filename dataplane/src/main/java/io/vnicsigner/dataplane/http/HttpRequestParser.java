@@ -17,7 +17,8 @@ import org.agrona.DirectBuffer;
  *       repeats {@code ERROR} and the connection must close after the error response.</li>
  * </ul>
  * Limits are those of {@link HttpLimits}, checked on every byte. Nothing here allocates after
- * construction, reads a clock, logs or throws on bad input.
+ * construction, reads a clock, logs or throws on bad input. The accepted subset, the status chosen for
+ * each rejection and the deliberate deviations from RFC 9112 are listed in {@code docs/http-codec.md}.
  */
 public final class HttpRequestParser
 {
