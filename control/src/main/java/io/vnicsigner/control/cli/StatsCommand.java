@@ -42,7 +42,7 @@ public final class StatsCommand implements Callable<Integer>
         return 0;
     }
 
-    static void print(final CountersFile file, final boolean all, final PrintStream out)
+    public static void print(final CountersFile file, final boolean all, final PrintStream out)
     {
         final boolean alive = ProcessHandle.of(file.pid()).map(ProcessHandle::isAlive).orElse(false);
         out.println("vnic-signer daemon pid " + file.pid() + (alive ? "" : " (not running: counters are stale)"));
