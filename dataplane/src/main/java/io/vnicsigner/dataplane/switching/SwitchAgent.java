@@ -69,6 +69,12 @@ public final class SwitchAgent implements Agent
         }
     }
 
+    /** The guest on port {@code index}, in config order. */
+    public GuestPort guest(final int index)
+    {
+        return guests[index];
+    }
+
     public String roleName()
     {
         return "switch";
