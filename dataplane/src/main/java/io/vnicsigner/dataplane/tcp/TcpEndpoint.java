@@ -1,0 +1,1707 @@
+package io.vnicsigner.dataplane.tcp;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.vnicsigner.dataplane.tcp.TcpConnection.NONE;
+import static io.vnicsigner.dataplane.tcp.TcpConnection.seqGeq;
+import static io.vnicsigner.dataplane.tcp.TcpConnection.seqGt;
+import static io.vnicsigner.dataplane.tcp.TcpConnection.seqLeq;
+import static io.vnicsigner.dataplane.tcp.TcpConnection.seqLt;
+import static io.vnicsigner.dataplane.tcp.TcpFlags.ACK;
+import static io.vnicsigner.dataplane.tcp.TcpFlags.FIN;
+import static io.vnicsigner.dataplane.tcp.TcpFlags.PSH;
+import static io.vnicsigner.dataplane.tcp.TcpFlags.RST;
+import static io.vnicsigner.dataplane.tcp.TcpFlags.SYN;
+
+/**
+ * A pure, passive-open TCP endpoint (RFC 9293) for the signing IP: it takes decoded segments and {@code nowNs},
+ * emits segments through a {@link SegmentSink}, reports per-segment outcomes as {@link TcpStatus} codes and
+ * application events through {@link #pollEvents}. It never logs, throws on bad input, reads a clock or allocates
+ * per segment.
+ * <p>
+ * Supported: the full passive-open state machine with bounded TIME-WAIT, RFC 6528 keyed ISNs (SipHash-2-4), MSS
+ * and window scaling (RFC 7323), out-of-order reassembly, RFC 6298 retransmission timer with Karn's rule, fast
+ * retransmit with NewReno (RFC 6582), persist probes, RFC 5961 RST/SYN/ACK checks with rate-limited challenge
+ * ACKs, SYN cookies (RFC 4987) when the half-open table is full. Not supported: active open, SACK and timestamps
+ * (declined by not echoing them), urgent data, TCP Fast Open, delayed ACKs (every data segment is ACKed),
+ * IPv6. Bounds and their overflow actions are tabled in {@code docs/tcp-endpoint.md}.
+ * <p>
+ * Application calls ({@link #read}, {@link #write}, {@link #close}, ...) use the {@code nowNs} of the latest
+ * {@link #onSegment} or {@link #onTimer} call. Not thread safe: one agent drives it.
+ */
+public final class TcpEndpoint
+{
+    private static final int SSTHRESH_INITIAL = Integer.MAX_VALUE / 2;
+    private static final long ONE_SECOND_NS = 1_000_000_000L;
+
+    private final SegmentSink sink;
+    private final int localIp;
+    private final boolean[] listening;
+    private final int maxConnectionsPerInstance;
+    private final int maxHalfOpen;
+    private final boolean synCookiesEnabled;
+    private final int maxTimeWait;
+    private final int ourMss;
+    private final long initialRtoNs;
+    private final long minRtoNs;
+    private final long maxRtoNs;
+    private final int maxRetransmits;
+    private final int maxSynAckRetransmits;
+    private final long timeWaitNs;
+    private final long idleTimeoutNs;
+    private final long headerReadTimeoutNs;
+    private final int challengeAcksPerSecond;
+    private final long clockGranularityNs;
+    private final long isnKey0;
+    private final long isnKey1;
+    private final int rcvCapacity;
+    private final int rcvMask;
+    private final int sndCapacity;
+    private final int sndMask;
+    private final int rcvWscaleWhenOffered;
+
+    private final TcpConnection[] slots;
+    private final int[] freeSlots;
+    private int freeSlotCount;
+    private final Long2ObjectHashMap<TcpConnection> byTuple;
+    private final Int2IntHashMap perInstance;
+    private final BufferPool rcvPool;
+    private final BufferPool sndPool;
+    private final UnsafeBuffer rcvMemory;
+    private final UnsafeBuffer sndMemory;
+    private final ConnectionTimerWheel wheel;
+    private final ConnectionTimerWheel.Expiry onExpiry = this::onConnectionTimer;
+    private final SynCookies cookies;
+    private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+
+    private int halfOpenCount;
+    private int timeWaitCount;
+    private int readyHead = NONE;
+    private int readyTail = NONE;
+    private int sendWaitHead = NONE;
+    private int sendWaitTail = NONE;
+    private long nowNs;
+
+    /**
+     * @param config bounds and tunables, copied.
+     * @param sink   receives every segment to transmit.
+     */
+    public TcpEndpoint(final TcpConfig config, final SegmentSink sink)
+    {
+        this.sink = sink;
+        this.localIp = config.localIp;
+        this.listening = config.listening.clone();
+        this.maxConnectionsPerInstance = config.maxConnectionsPerInstance;
+        this.maxHalfOpen = config.maxHalfOpen;
+        this.synCookiesEnabled = config.synCookies;
+        this.maxTimeWait = config.maxTimeWait;
+        this.ourMss = config.mss;
+        this.initialRtoNs = config.initialRtoNs;
+        this.minRtoNs = config.minRtoNs;
+        this.maxRtoNs = config.maxRtoNs;
+        this.maxRetransmits = config.maxRetransmits;
+        this.maxSynAckRetransmits = config.maxSynAckRetransmits;
+        this.timeWaitNs = config.timeWaitNs;
+        this.idleTimeoutNs = config.idleTimeoutNs;
+        this.headerReadTimeoutNs = config.headerReadTimeoutNs;
+        this.challengeAcksPerSecond = config.challengeAcksPerSecond;
+        this.clockGranularityNs = config.timerTickNs;
+        this.isnKey0 = config.isnKey0;
+        this.isnKey1 = config.isnKey1;
+        this.rcvCapacity = config.receiveBufferSize;
+        this.rcvMask = rcvCapacity - 1;
+        this.sndCapacity = config.sendBufferSize;
+        this.sndMask = sndCapacity - 1;
+        int shift = 0;
+        while ((rcvCapacity >> shift) > 65_535)
+        {
+            shift++;
+        }
+        this.rcvWscaleWhenOffered = shift;
+
+        final int max = config.maxConnections;
+        this.slots = new TcpConnection[max];
+        this.freeSlots = new int[max];
+        for (int i = 0; i < max; i++)
+        {
+            slots[i] = new TcpConnection(i, config.maxOutOfOrderIntervals);
+            freeSlots[i] = max - 1 - i;
+        }
+        this.freeSlotCount = max;
+        this.byTuple = new Long2ObjectHashMap<>(Math.max(16, max * 2), 0.65f);
+        this.perInstance = new Int2IntHashMap(1024, 0.65f, 0);
+        this.rcvPool = new BufferPool(rcvCapacity, config.receiveBufferCount);
+        this.sndPool = new BufferPool(sndCapacity, config.sendBufferCount);
+        this.rcvMemory = rcvPool.memory();
+        this.sndMemory = sndPool.memory();
+        this.wheel = new ConnectionTimerWheel(max, config.timerTickNs, config.timerBuckets);
+        this.cookies = new SynCookies(config.cookieKey0, config.cookieKey1);
+    }
+
+    // ------------------------------------------------------------------------------------------------ segment input
+
+    /**
+     * Processes one decoded, checksum-verified segment addressed to this endpoint.
+     *
+     * @param nowNs         current time.
+     * @param remoteIp      source address.
+     * @param remotePort    source port.
+     * @param localIp       destination address (echoed back as the source of replies).
+     * @param localPort     destination port.
+     * @param seq           sequence number.
+     * @param ack           acknowledgement number.
+     * @param flags         {@link TcpFlags} bits.
+     * @param window        raw 16-bit window field.
+     * @param mss           MSS option, or -1.
+     * @param wscale        window scale option, or -1.
+     * @param sackPermitted SACK-permitted option seen (declined: never echoed).
+     * @param hasTs         timestamps option seen (declined: never echoed).
+     * @param tsVal         timestamp value (ignored).
+     * @param tsEcr         timestamp echo (ignored).
+     * @param payload       buffer holding the payload.
+     * @param off           payload offset.
+     * @param len           payload length.
+     * @return a {@link TcpStatus} code.
+     */
+    public int onSegment(
+        final long nowNs, final int remoteIp, final int remotePort, final int localIp, final int localPort,
+        final int seq, final int ack, final int flags, final int window, final int mss, final int wscale,
+        final boolean sackPermitted, final boolean hasTs, final int tsVal, final int tsEcr,
+        final DirectBuffer payload, final int off, final int len)
+    {
+        this.nowNs = nowNs;
+        final int f = flags & 0x1F;
+        if (len < 0 || off < 0 || (len > 0 && (payload == null || off > payload.capacity() - len)))
+        {
+            return TcpStatus.INVALID;
+        }
+        if ((f & SYN) != 0 && (f & (FIN | RST)) != 0)
+        {
+            return TcpStatus.INVALID;
+        }
+
+        final long key = tupleKey(remoteIp, remotePort, localPort);
+        TcpConnection conn = byTuple.get(key);
+        if (null != conn && conn.state == TcpState.TIME_WAIT && (f & (SYN | ACK)) == SYN &&
+            seqGt(seq, conn.rcvNxt) && !conn.appAttached)
+        {
+            freeSlot(conn); // RFC 9293 3.10.7.4: a new SYN beyond the old sequence space may reuse a TIME-WAIT tuple
+            conn = null;
+        }
+
+        if (null == conn)
+        {
+            return onListen(
+                remoteIp, remotePort, localIp, localPort, seq, ack, f, window, mss, wscale, payload, off, len);
+        }
+
+        final int generation = conn.generation;
+        final int status = conn.state == TcpState.SYN_RECEIVED ?
+            onSynReceived(conn, seq, ack, f, window, payload, off, len) :
+            onSynchronized(conn, seq, ack, f, window, payload, off, len);
+        if (conn.generation == generation && conn.state != TcpState.CLOSED)
+        {
+            reschedule(conn);
+        }
+        return status;
+    }
+
+    /**
+     * Runs expired retransmission, persist, TIME-WAIT, idle and application deadlines.
+     *
+     * @param nowNs current time.
+     * @return the number of connection timers that expired.
+     */
+    public int onTimer(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        return wheel.poll(nowNs, onExpiry);
+    }
+
+    private int onListen(
+        final int remoteIp, final int remotePort, final int localIp, final int localPort, final int seq,
+        final int ack, final int flags, final int window, final int peerMss, final int peerWscale,
+        final DirectBuffer payload, final int off, final int len)
+    {
+        if ((flags & RST) != 0)
+        {
+            return TcpStatus.NO_CONNECTION;
+        }
+        if (!listening[localPort & 0xFFFF])
+        {
+            resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
+            return TcpStatus.NO_CONNECTION;
+        }
+        if ((flags & ACK) != 0)
+        {
+            if ((flags & SYN) == 0 && synCookiesEnabled &&
+                cookies.verify(nowNs, ack - 1, remoteIp, remotePort, localPort, seq - 1))
+            {
+                return onCookieAck(remoteIp, remotePort, localIp, localPort, seq, ack, flags, window, payload, off, len);
+            }
+            emit(localIp, localPort, remoteIp, remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+            return (flags & SYN) == 0 && synCookiesEnabled ? TcpStatus.SYN_COOKIE_INVALID : TcpStatus.NO_CONNECTION;
+        }
+        if ((flags & SYN) == 0)
+        {
+            return TcpStatus.NO_CONNECTION;
+        }
+
+        if (perInstance.get(remoteIp) >= maxConnectionsPerInstance)
+        {
+            resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
+            return TcpStatus.REJECTED_INSTANCE_LIMIT;
+        }
+        if (halfOpenCount >= maxHalfOpen)
+        {
+            if (synCookiesEnabled)
+            {
+                final int cookie = cookies.encode(nowNs, remoteIp, remotePort, localPort, seq, peerMss, peerWscale);
+                final int shift = peerWscale >= 0 ? rcvWscaleWhenOffered : -1;
+                emit(localIp, localPort, remoteIp, remotePort, cookie, seq + 1, SYN | ACK,
+                    Math.min(rcvCapacity, 65_535), ourMss, shift, empty, 0, 0);
+                return TcpStatus.SYN_COOKIE_SENT;
+            }
+            resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
+            return TcpStatus.REJECTED_HALF_OPEN_LIMIT;
+        }
+        if (freeSlotCount == 0)
+        {
+            resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
+            return TcpStatus.REJECTED_HOST_LIMIT;
+        }
+
+        final TcpConnection conn = allocate(remoteIp, remotePort, localIp, localPort);
+        conn.irs = seq;
+        conn.rcvNxt = seq + 1;
+        conn.readSeq = seq + 1;
+        conn.iss = isn(remoteIp, remotePort, localIp, localPort);
+        conn.sndUna = conn.iss;
+        conn.sndNxt = conn.iss + 1;
+        conn.sndMax = conn.iss + 1;
+        conn.sndBufEnd = conn.iss + 1;
+        negotiate(conn, peerMss, peerWscale);
+        conn.sndWnd = window & 0xFFFF; // never scaled in a SYN
+        conn.maxSndWnd = conn.sndWnd;
+        conn.sndWl1 = seq;
+        conn.sndWl2 = conn.iss;
+        conn.halfOpen = true;
+        halfOpenCount++;
+        conn.state = TcpState.SYN_RECEIVED;
+        conn.rtoNs = initialRtoNs;
+        conn.rttTiming = true;
+        conn.rttSeq = conn.iss;
+        conn.rttStartNs = nowNs;
+        sendSynAck(conn);
+        armRetransmit(conn);
+        reschedule(conn);
+
+        return TcpStatus.SYN_ACCEPTED;
+    }
+
+    private int onCookieAck(
+        final int remoteIp, final int remotePort, final int localIp, final int localPort, final int seq,
+        final int ack, final int flags, final int window, final DirectBuffer payload, final int off, final int len)
+    {
+        if (perInstance.get(remoteIp) >= maxConnectionsPerInstance)
+        {
+            emit(localIp, localPort, remoteIp, remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+            return TcpStatus.REJECTED_INSTANCE_LIMIT;
+        }
+        if (freeSlotCount == 0)
+        {
+            emit(localIp, localPort, remoteIp, remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+            return TcpStatus.REJECTED_HOST_LIMIT;
+        }
+
+        final int cookie = ack - 1;
+        final TcpConnection conn = allocate(remoteIp, remotePort, localIp, localPort);
+        conn.fromCookie = true;
+        conn.irs = seq - 1;
+        conn.rcvNxt = seq;
+        conn.readSeq = seq;
+        conn.iss = cookie;
+        conn.sndUna = ack;
+        conn.sndNxt = ack;
+        conn.sndMax = ack;
+        conn.sndBufEnd = ack;
+        negotiate(conn, SynCookies.mssOf(cookie), SynCookies.wscaleOf(cookie));
+        conn.rtoNs = initialRtoNs;
+        establish(conn, seq, ack, window);
+        final int generation = conn.generation;
+        onSynchronized(conn, seq, ack, flags, window, payload, off, len);
+        if (conn.generation == generation && conn.state != TcpState.CLOSED)
+        {
+            reschedule(conn);
+        }
+        return TcpStatus.SYN_COOKIE_ACCEPTED;
+    }
+
+    private int onSynReceived(
+        final TcpConnection conn, final int seq, final int ack, final int flags, final int window,
+        final DirectBuffer payload, final int off, final int len)
+    {
+        if ((flags & RST) != 0)
+        {
+            if (seqGeq(seq, conn.rcvNxt) && seqLt(seq, conn.rcvNxt + receiveWindow(conn)))
+            {
+                freeSlot(conn);
+                return TcpStatus.RESET_ACCEPTED;
+            }
+            return TcpStatus.IGNORED;
+        }
+        if ((flags & SYN) != 0)
+        {
+            if ((flags & ACK) == 0 && seq == conn.irs)
+            {
+                sendSynAck(conn);
+                return TcpStatus.DUPLICATE_SYN;
+            }
+            challengeAck(conn);
+            return TcpStatus.CHALLENGE_ACK;
+        }
+        if ((flags & ACK) == 0)
+        {
+            return TcpStatus.NO_ACK_DROPPED;
+        }
+        if (ack != conn.iss + 1)
+        {
+            emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+            return TcpStatus.ACK_UNSENT_DATA;
+        }
+        if (!isAcceptable(conn, seq, len + ((flags & FIN) != 0 ? 1 : 0)))
+        {
+            sendAck(conn);
+            return TcpStatus.OUT_OF_WINDOW;
+        }
+
+        if (conn.rttTiming && conn.retransmits == 0)
+        {
+            rttSample(conn, nowNs - conn.rttStartNs);
+        }
+        conn.rttTiming = false;
+        conn.retransmits = 0;
+        conn.rtxArmed = false;
+        conn.sndUna = ack;
+        conn.halfOpen = false;
+        halfOpenCount--;
+        establish(conn, seq, ack, window);
+        return onSynchronized(conn, seq, ack, flags, window, payload, off, len);
+    }
+
+    private void establish(final TcpConnection conn, final int seq, final int ack, final int window)
+    {
+        conn.state = TcpState.ESTABLISHED;
+        conn.sndWnd = (window & 0xFFFF) << conn.sndWscale;
+        conn.maxSndWnd = conn.sndWnd;
+        conn.sndWl1 = seq;
+        conn.sndWl2 = ack;
+        conn.cwnd = Math.min(10 * conn.mss, Math.max(2 * conn.mss, 14_600));
+        conn.ssthresh = SSTHRESH_INITIAL;
+        conn.recover = conn.iss;
+        conn.appAttached = true;
+        touchIdle(conn);
+        if (headerReadTimeoutNs > 0)
+        {
+            conn.appDeadlineArmed = true;
+            conn.appDeadlineNs = nowNs + headerReadTimeoutNs;
+        }
+        post(conn, TcpEvent.ACCEPTED);
+    }
+
+    private int onSynchronized(
+        final TcpConnection conn, final int seq, final int ack, final int flags, final int window,
+        final DirectBuffer payload, final int off, final int len)
+    {
+        final int segLen = len + ((flags & FIN) != 0 ? 1 : 0);
+        int dataLen = len;
+        if (!isAcceptable(conn, seq, segLen))
+        {
+            if (receiveWindow(conn) == 0 && seq == conn.rcvNxt)
+            {
+                dataLen = 0; // RFC 9293 3.10.7.4: with a zero window still process ACK and RST, drop the data
+            }
+            else
+            {
+                if ((flags & RST) != 0)
+                {
+                    return TcpStatus.IGNORED;
+                }
+                if (conn.state == TcpState.TIME_WAIT && (flags & FIN) != 0)
+                {
+                    conn.timeWaitDeadlineNs = nowNs + timeWaitNs;
+                }
+                sendAck(conn);
+                return TcpStatus.OUT_OF_WINDOW;
+            }
+        }
+
+        if ((flags & RST) != 0)
+        {
+            if (conn.state == TcpState.TIME_WAIT)
+            {
+                return TcpStatus.IGNORED; // RFC 1337
+            }
+            if (seq == conn.rcvNxt)
+            {
+                toClosed(conn, TcpEvent.RESET);
+                return TcpStatus.RESET_ACCEPTED;
+            }
+            challengeAck(conn);
+            return TcpStatus.CHALLENGE_ACK;
+        }
+        if ((flags & SYN) != 0)
+        {
+            challengeAck(conn);
+            return TcpStatus.CHALLENGE_ACK;
+        }
+        if ((flags & ACK) == 0)
+        {
+            return TcpStatus.NO_ACK_DROPPED;
+        }
+
+        if (seqGt(ack, conn.sndMax))
+        {
+            sendAck(conn);
+            return TcpStatus.ACK_UNSENT_DATA;
+        }
+        if (seqLt(ack, conn.sndUna - Math.max(conn.maxSndWnd, 1)))
+        {
+            challengeAck(conn);
+            return TcpStatus.CHALLENGE_ACK;
+        }
+
+        int status = TcpStatus.OK;
+        final int scaledWindow = (window & 0xFFFF) << conn.sndWscale;
+        if (seqGt(ack, conn.sndUna))
+        {
+            onNewAck(conn, ack);
+        }
+        else if (ack == conn.sndUna && len == 0 && (flags & FIN) == 0 && conn.sndNxt != conn.sndUna &&
+            scaledWindow == conn.sndWnd)
+        {
+            status = onDuplicateAck(conn, ack);
+        }
+        if (seqGt(seq, conn.sndWl1) || (seq == conn.sndWl1 && seqGeq(ack, conn.sndWl2)))
+        {
+            conn.sndWnd = scaledWindow;
+            conn.sndWl1 = seq;
+            conn.sndWl2 = ack;
+            if (scaledWindow > conn.maxSndWnd)
+            {
+                conn.maxSndWnd = scaledWindow;
+            }
+        }
+
+        if (conn.finAcked())
+        {
+            switch (conn.state)
+            {
+                case TcpState.LAST_ACK:
+                    toClosed(conn, TcpEvent.CLOSED);
+                    return status;
+                case TcpState.FIN_WAIT_1:
+                    conn.state = TcpState.FIN_WAIT_2;
+                    break;
+                case TcpState.CLOSING:
+                    enterTimeWait(conn);
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (conn.state == TcpState.TIME_WAIT || conn.state == TcpState.CLOSED)
+        {
+            return conn.state == TcpState.TIME_WAIT ? TcpStatus.IGNORED : status;
+        }
+
+        if (dataLen > 0)
+        {
+            if (conn.peerFin)
+            {
+                conn.ackPending = true;
+                status = TcpStatus.IGNORED;
+            }
+            else
+            {
+                final int dataStatus = receiveData(conn, seq, payload, off, dataLen);
+                status = dataStatus != TcpStatus.OK ? dataStatus : status;
+            }
+        }
+        if ((flags & FIN) != 0 && !conn.peerFin && dataLen == len)
+        {
+            final int finSeq = seq + len;
+            if (finSeq == conn.rcvNxt)
+            {
+                onPeerFin(conn);
+            }
+            else if (seqGt(finSeq, conn.rcvNxt) && seqLeq(finSeq, conn.readSeq + rcvCapacity))
+            {
+                conn.oooFin = true;
+                conn.oooFinSeq = finSeq;
+                conn.ackPending = true;
+            }
+        }
+        if (conn.oooFin && !conn.peerFin && conn.rcvNxt == conn.oooFinSeq)
+        {
+            onPeerFin(conn);
+        }
+        if (conn.state == TcpState.CLOSED)
+        {
+            return status;
+        }
+
+        output(conn);
+        return status;
+    }
+
+    private boolean isAcceptable(final TcpConnection conn, final int seq, final int segLen)
+    {
+        final int wnd = receiveWindow(conn);
+        final int rcvNxt = conn.rcvNxt;
+        if (segLen == 0)
+        {
+            return wnd == 0 ? seq == rcvNxt : seqGeq(seq, rcvNxt) && seqLt(seq, rcvNxt + wnd);
+        }
+        if (wnd == 0)
+        {
+            return false;
+        }
+        final int last = seq + segLen - 1;
+        return (seqGeq(seq, rcvNxt) && seqLt(seq, rcvNxt + wnd)) ||
+            (seqGeq(last, rcvNxt) && seqLt(last, rcvNxt + wnd));
+    }
+
+    private int receiveData(
+        final TcpConnection conn, final int segSeq, final DirectBuffer payload, final int segOff, final int segLen)
+    {
+        conn.ackPending = true;
+        int seq = segSeq;
+        int off = segOff;
+        int len = segLen;
+        if (seqLt(seq, conn.rcvNxt))
+        {
+            final int duplicate = conn.rcvNxt - seq;
+            if (duplicate >= len)
+            {
+                return TcpStatus.OK;
+            }
+            seq += duplicate;
+            off += duplicate;
+            len -= duplicate;
+        }
+        final int rightEdge = conn.readSeq + rcvCapacity;
+        if (seqGt(seq + len, rightEdge))
+        {
+            len = rightEdge - seq;
+            if (len <= 0)
+            {
+                return TcpStatus.OUT_OF_WINDOW;
+            }
+        }
+        if (conn.rcvChunk == NONE)
+        {
+            conn.rcvChunk = rcvPool.acquire();
+            if (conn.rcvChunk == NONE)
+            {
+                return TcpStatus.NO_RECEIVE_BUFFER;
+            }
+        }
+
+        final int base = rcvPool.baseOffset(conn.rcvChunk);
+        final int index = seq & rcvMask;
+        final int first = Math.min(len, rcvCapacity - index);
+        rcvMemory.putBytes(base + index, payload, off, first);
+        if (first < len)
+        {
+            rcvMemory.putBytes(base, payload, off + first, len - first);
+        }
+
+        if (seq == conn.rcvNxt)
+        {
+            conn.rcvNxt = seq + len;
+            conn.absorbIntervals();
+            touchIdle(conn);
+            post(conn, TcpEvent.DATA_READABLE);
+            return TcpStatus.OK;
+        }
+
+        return conn.addInterval(seq, seq + len) ? TcpStatus.OUT_OF_ORDER_BUFFERED : TcpStatus.OUT_OF_ORDER_DROPPED;
+    }
+
+    private void onPeerFin(final TcpConnection conn)
+    {
+        conn.rcvNxt++;
+        conn.peerFin = true;
+        conn.oooFin = false;
+        conn.ackPending = true;
+        post(conn, TcpEvent.PEER_FIN);
+        switch (conn.state)
+        {
+            case TcpState.ESTABLISHED:
+                conn.state = TcpState.CLOSE_WAIT;
+                break;
+            case TcpState.FIN_WAIT_1:
+                conn.state = TcpState.CLOSING;
+                break;
+            case TcpState.FIN_WAIT_2:
+                sendAck(conn);
+                conn.ackPending = false;
+                enterTimeWait(conn);
+                break;
+            default:
+                break;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- ACK handling
+
+    private void onNewAck(final TcpConnection conn, final int ack)
+    {
+        final int dataEnd = seqLt(ack, conn.sndBufEnd) ? ack : conn.sndBufEnd;
+        final int acked = seqGt(dataEnd, conn.sndUna) ? dataEnd - conn.sndUna : 0;
+        conn.sndUna = ack;
+        if (seqLt(conn.sndNxt, ack))
+        {
+            conn.sndNxt = ack;
+        }
+        if (seqLt(conn.sndMax, ack))
+        {
+            conn.sndMax = ack;
+        }
+        conn.retransmits = 0;
+        if (conn.rttTiming && seqGt(ack, conn.rttSeq))
+        {
+            rttSample(conn, nowNs - conn.rttStartNs);
+            conn.rttTiming = false;
+        }
+
+        final int mss = conn.mss;
+        if (conn.inRecovery)
+        {
+            if (seqGeq(ack, conn.recover))
+            {
+                conn.inRecovery = false;
+                conn.dupAcks = 0;
+                conn.cwnd = Math.min(conn.ssthresh, Math.max(conn.sndMax - conn.sndUna, mss) + mss);
+            }
+            else
+            {
+                retransmitFirst(conn); // RFC 6582 partial ACK: the next hole is lost too
+                conn.cwnd = Math.max(mss, conn.cwnd - acked + (acked >= mss ? mss : 0));
+            }
+        }
+        else
+        {
+            conn.dupAcks = 0;
+            if (conn.cwnd < conn.ssthresh)
+            {
+                conn.cwnd += Math.min(acked, mss);
+            }
+            else
+            {
+                conn.bytesAckedInAvoidance += acked;
+                if (conn.bytesAckedInAvoidance >= conn.cwnd)
+                {
+                    conn.bytesAckedInAvoidance -= conn.cwnd;
+                    conn.cwnd += mss;
+                }
+            }
+        }
+
+        if (acked > 0)
+        {
+            touchIdle(conn);
+        }
+        if (conn.sndUna == conn.sndMax)
+        {
+            conn.rtxArmed = false;
+        }
+        else if (!conn.persistArmed)
+        {
+            armRetransmit(conn);
+        }
+        if (conn.sendQueued() == 0 && conn.sndChunk != NONE)
+        {
+            sndPool.release(conn.sndChunk);
+            conn.sndChunk = NONE;
+            wakeSendWaiter();
+        }
+        if (conn.sendBlocked && acked > 0)
+        {
+            conn.sendBlocked = false;
+            post(conn, TcpEvent.WRITABLE);
+        }
+    }
+
+    private int onDuplicateAck(final TcpConnection conn, final int ack)
+    {
+        conn.dupAcks++;
+        final int mss = conn.mss;
+        if (conn.inRecovery)
+        {
+            conn.cwnd += mss;
+            return TcpStatus.OK;
+        }
+        if (conn.dupAcks == 3 && seqGt(ack, conn.recover))
+        {
+            final int flight = conn.sndMax - conn.sndUna;
+            conn.ssthresh = Math.max(flight / 2, 2 * mss);
+            conn.recover = conn.sndMax;
+            conn.inRecovery = true;
+            conn.rttTiming = false;
+            retransmitFirst(conn);
+            conn.cwnd = conn.ssthresh + 3 * mss;
+            return TcpStatus.FAST_RETRANSMIT;
+        }
+        return TcpStatus.OK;
+    }
+
+    private void rttSample(final TcpConnection conn, final long sampleNs)
+    {
+        final long r = Math.max(sampleNs, 1);
+        if (!conn.rttValid)
+        {
+            conn.srttNs = r;
+            conn.rttvarNs = r / 2;
+            conn.rttValid = true;
+        }
+        else
+        {
+            final long delta = Math.abs(conn.srttNs - r);
+            conn.rttvarNs = (3 * conn.rttvarNs + delta) / 4;
+            conn.srttNs = (7 * conn.srttNs + r) / 8;
+        }
+        final long rto = conn.srttNs + Math.max(clockGranularityNs, 4 * conn.rttvarNs);
+        conn.rtoNs = Math.min(maxRtoNs, Math.max(minRtoNs, rto));
+    }
+
+    // ------------------------------------------------------------------------------------------------ send path
+
+    private void output(final TcpConnection conn)
+    {
+        final int state = conn.state;
+        if (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT && state != TcpState.FIN_WAIT_1 &&
+            state != TcpState.CLOSING && state != TcpState.LAST_ACK)
+        {
+            if (conn.ackPending)
+            {
+                sendAck(conn);
+            }
+            return;
+        }
+
+        boolean sent = false;
+        int queued = 0;
+        while (true)
+        {
+            queued = seqGt(conn.sndBufEnd, conn.sndNxt) ? conn.sndBufEnd - conn.sndNxt : 0;
+            final boolean finToSend = conn.finQueued && seqLeq(conn.sndNxt, conn.sndBufEnd);
+            if (queued == 0 && !finToSend)
+            {
+                break;
+            }
+            final int peerEdge = conn.sndWl2 + conn.sndWnd;
+            final int cwndEdge = conn.sndUna + conn.cwnd;
+            final int edge = seqLt(peerEdge, cwndEdge) ? peerEdge : cwndEdge;
+            final int usable = Math.max(0, edge - conn.sndNxt);
+            final int allowed = Math.min(Math.min(conn.mss, queued), usable);
+            if (allowed < queued && allowed < conn.mss && conn.sndNxt != conn.sndUna &&
+                allowed < conn.maxSndWnd / 2)
+            {
+                break; // sender silly-window avoidance: wait for ACKs to open a worthwhile window
+            }
+            final int n = Math.min(allowed, sndCapacity - (conn.sndNxt & sndMask));
+            final boolean fin = finToSend && n == queued;
+            if (n == 0 && !fin)
+            {
+                break;
+            }
+            sendData(conn, conn.sndNxt, n, fin, n > 0 && n == queued);
+            if (!conn.rttTiming && n > 0 && conn.sndNxt == conn.sndMax)
+            {
+                conn.rttTiming = true;
+                conn.rttSeq = conn.sndNxt;
+                conn.rttStartNs = nowNs;
+            }
+            conn.sndNxt += n + (fin ? 1 : 0);
+            if (seqGt(conn.sndNxt, conn.sndMax))
+            {
+                conn.sndMax = conn.sndNxt;
+            }
+            if (!conn.rtxArmed)
+            {
+                conn.persistArmed = false;
+                armRetransmit(conn);
+            }
+            sent = true;
+        }
+        if (!sent && conn.ackPending)
+        {
+            sendAck(conn);
+        }
+        conn.ackPending = false;
+
+        if (queued > 0 && conn.sndNxt == conn.sndUna && seqLeq(conn.sndWl2 + conn.sndWnd, conn.sndNxt) &&
+            !conn.persistArmed)
+        {
+            conn.rtxArmed = false;
+            conn.persistArmed = true;
+            conn.retransmits = 0;
+            conn.rtxDeadlineNs = nowNs + Math.max(conn.rtoNs, minRtoNs);
+        }
+    }
+
+    private void retransmitFirst(final TcpConnection conn)
+    {
+        final int queued = conn.sendQueued();
+        int n = Math.min(conn.mss, queued);
+        n = Math.min(n, sndCapacity - (conn.sndUna & sndMask));
+        final boolean fin = conn.finQueued && n == queued && !conn.finAcked();
+        if (n > 0 || fin)
+        {
+            sendData(conn, conn.sndUna, n, fin, n > 0 && n == queued);
+        }
+    }
+
+    private void sendData(final TcpConnection conn, final int seq, final int n, final boolean fin, final boolean psh)
+    {
+        final int flags = ACK | (fin ? FIN : 0) | (psh ? PSH : 0);
+        final int window = advertiseWindow(conn);
+        if (n > 0)
+        {
+            emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, seq, conn.rcvNxt, flags, window,
+                -1, -1, sndMemory, sndPool.baseOffset(conn.sndChunk) + (seq & sndMask), n);
+        }
+        else
+        {
+            emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, seq, conn.rcvNxt, flags, window,
+                -1, -1, empty, 0, 0);
+        }
+    }
+
+    private void sendSynAck(final TcpConnection conn)
+    {
+        emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.iss, conn.rcvNxt, SYN | ACK,
+            Math.min(rcvCapacity, 65_535), ourMss, conn.sndWscaleOffered ? conn.rcvWscale : -1,
+            empty, 0, 0);
+    }
+
+    private void sendAck(final TcpConnection conn)
+    {
+        emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndNxt, conn.rcvNxt, ACK,
+            advertiseWindow(conn), -1, -1, empty, 0, 0);
+        conn.ackPending = false;
+    }
+
+    private void challengeAck(final TcpConnection conn)
+    {
+        if (nowNs - conn.challengeWindowStartNs >= ONE_SECOND_NS || conn.challengeWindowStartNs == 0)
+        {
+            conn.challengeWindowStartNs = nowNs;
+            conn.challengeAcks = 0;
+        }
+        if (conn.challengeAcks < challengeAcksPerSecond)
+        {
+            conn.challengeAcks++;
+            sendAck(conn);
+        }
+    }
+
+    private int advertiseWindow(final TcpConnection conn)
+    {
+        final int window = receiveWindow(conn);
+        final int field = Math.min(window >> conn.rcvWscale, 65_535);
+        conn.lastAdvRightEdge = conn.rcvNxt + (field << conn.rcvWscale);
+        return field;
+    }
+
+    private int receiveWindow(final TcpConnection conn)
+    {
+        if (conn.rcvChunk == NONE && rcvPool.available() == 0)
+        {
+            return 0;
+        }
+        return Math.max(0, rcvCapacity - (conn.rcvNxt - conn.readSeq));
+    }
+
+    private void resetFor(
+        final int remoteIp, final int remotePort, final int localIp, final int localPort, final int seq,
+        final int ack, final int flags, final int len)
+    {
+        if ((flags & ACK) != 0)
+        {
+            emit(localIp, localPort, remoteIp, remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+        }
+        else
+        {
+            final int segLen = len + ((flags & SYN) != 0 ? 1 : 0) + ((flags & FIN) != 0 ? 1 : 0);
+            emit(localIp, localPort, remoteIp, remotePort, 0, seq + segLen, RST | ACK, 0, -1, -1, empty, 0, 0);
+        }
+    }
+
+    private void emit(
+        final int localIp, final int localPort, final int remoteIp, final int remotePort, final int seq,
+        final int ack, final int flags, final int window, final int mss, final int wscale, final DirectBuffer data,
+        final int off, final int len)
+    {
+        sink.onSegment(localIp, localPort, remoteIp, remotePort, seq, ack, flags, window, mss, wscale, data, off, len);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- timers
+
+    private void armRetransmit(final TcpConnection conn)
+    {
+        conn.rtxArmed = true;
+        conn.persistArmed = false;
+        conn.rtxDeadlineNs = nowNs + conn.rtoNs;
+    }
+
+    private void touchIdle(final TcpConnection conn)
+    {
+        conn.idleArmed = idleTimeoutNs > 0;
+        conn.idleNotified = false;
+        conn.idleDeadlineNs = nowNs + idleTimeoutNs;
+    }
+
+    private void reschedule(final TcpConnection conn)
+    {
+        long next = 0;
+        boolean any = false;
+        if (conn.state == TcpState.TIME_WAIT)
+        {
+            next = conn.timeWaitDeadlineNs;
+            any = true;
+        }
+        else
+        {
+            if (conn.rtxArmed || conn.persistArmed)
+            {
+                next = conn.rtxDeadlineNs;
+                any = true;
+            }
+            if (conn.idleArmed && (!any || conn.idleDeadlineNs - next < 0))
+            {
+                next = conn.idleDeadlineNs;
+                any = true;
+            }
+            if (conn.appDeadlineArmed && (!any || conn.appDeadlineNs - next < 0))
+            {
+                next = conn.appDeadlineNs;
+                any = true;
+            }
+        }
+        if (any)
+        {
+            wheel.schedule(conn.slot, next);
+        }
+        else
+        {
+            wheel.cancel(conn.slot);
+        }
+    }
+
+    private void onConnectionTimer(final int slot, final long nowNs)
+    {
+        final TcpConnection conn = slots[slot];
+        final int generation = conn.generation;
+        if (conn.state == TcpState.CLOSED)
+        {
+            return;
+        }
+        if (conn.state == TcpState.TIME_WAIT)
+        {
+            if (conn.timeWaitDeadlineNs - nowNs <= 0)
+            {
+                toClosed(conn, TcpEvent.CLOSED);
+            }
+            else
+            {
+                reschedule(conn);
+            }
+            return;
+        }
+        if ((conn.rtxArmed || conn.persistArmed) && conn.rtxDeadlineNs - nowNs <= 0)
+        {
+            onRetransmitTimer(conn);
+            if (conn.generation != generation || conn.state == TcpState.CLOSED)
+            {
+                return;
+            }
+        }
+        if (conn.idleArmed && conn.idleDeadlineNs - nowNs <= 0)
+        {
+            if (!conn.idleNotified && conn.appAttached &&
+                (conn.state == TcpState.ESTABLISHED || conn.state == TcpState.CLOSE_WAIT))
+            {
+                conn.idleNotified = true;
+                conn.idleDeadlineNs = nowNs + idleTimeoutNs;
+                post(conn, TcpEvent.IDLE_TIMEOUT);
+            }
+            else
+            {
+                abortConnection(conn);
+                return;
+            }
+        }
+        if (conn.appDeadlineArmed && conn.appDeadlineNs - nowNs <= 0)
+        {
+            conn.appDeadlineArmed = false;
+            post(conn, TcpEvent.DEADLINE);
+        }
+        reschedule(conn);
+    }
+
+    private void onRetransmitTimer(final TcpConnection conn)
+    {
+        if (conn.state == TcpState.SYN_RECEIVED)
+        {
+            if (conn.retransmits >= maxSynAckRetransmits)
+            {
+                freeSlot(conn);
+                return;
+            }
+            conn.retransmits++;
+            conn.rttTiming = false;
+            conn.rtoNs = Math.min(maxRtoNs, conn.rtoNs * 2);
+            sendSynAck(conn);
+            armRetransmit(conn);
+            return;
+        }
+
+        if (conn.persistArmed)
+        {
+            if (conn.sendQueued() > 0 && conn.sndChunk != NONE)
+            {
+                // Probe with one new byte; it is accounted in sndMax only, so the window stays authoritative.
+                sendData(conn, conn.sndNxt, 1, false, false);
+                if (seqGt(conn.sndNxt + 1, conn.sndMax))
+                {
+                    conn.sndMax = conn.sndNxt + 1;
+                }
+                conn.retransmits = Math.min(conn.retransmits + 1, 30);
+                final long backoff = Math.min(maxRtoNs, Math.max(conn.rtoNs, minRtoNs) << Math.min(conn.retransmits, 16));
+                conn.rtxDeadlineNs = nowNs + backoff;
+            }
+            else
+            {
+                conn.persistArmed = false;
+            }
+            return;
+        }
+
+        if (conn.retransmits >= maxRetransmits)
+        {
+            abortConnection(conn);
+            return;
+        }
+        conn.retransmits++;
+        conn.rtoNs = Math.min(maxRtoNs, conn.rtoNs * 2);
+        final int flight = conn.sndMax - conn.sndUna;
+        conn.ssthresh = Math.max(flight / 2, 2 * conn.mss);
+        conn.cwnd = conn.mss;
+        conn.bytesAckedInAvoidance = 0;
+        conn.inRecovery = false;
+        conn.dupAcks = 0;
+        conn.recover = conn.sndMax;
+        conn.rttTiming = false;
+        conn.sndNxt = conn.sndUna;
+        conn.rtxArmed = false;
+        output(conn);
+        if (!conn.rtxArmed && !conn.persistArmed && conn.sndUna != conn.sndMax)
+        {
+            armRetransmit(conn);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- lifecycle
+
+    private TcpConnection allocate(final int remoteIp, final int remotePort, final int localIp, final int localPort)
+    {
+        final TcpConnection conn = slots[freeSlots[--freeSlotCount]];
+        conn.reset();
+        conn.key = tupleKey(remoteIp, remotePort, localPort);
+        conn.remoteIp = remoteIp;
+        conn.remotePort = remotePort & 0xFFFF;
+        conn.localIp = localIp;
+        conn.localPort = localPort & 0xFFFF;
+        conn.countedInInstance = true;
+        perInstance.put(remoteIp, perInstance.get(remoteIp) + 1);
+        byTuple.put(conn.key, conn);
+        return conn;
+    }
+
+    private void negotiate(final TcpConnection conn, final int peerMss, final int peerWscale)
+    {
+        conn.mss = Math.min(peerMss > 0 ? peerMss : 536, ourMss);
+        conn.sndWscaleOffered = peerWscale >= 0;
+        conn.sndWscale = peerWscale >= 0 ? Math.min(peerWscale, 14) : 0;
+        conn.rcvWscale = peerWscale >= 0 ? rcvWscaleWhenOffered : 0;
+    }
+
+    private void enterTimeWait(final TcpConnection conn)
+    {
+        uncountInstance(conn);
+        conn.rtxArmed = false;
+        conn.persistArmed = false;
+        conn.idleArmed = false;
+        conn.appDeadlineArmed = false;
+        if (timeWaitCount >= maxTimeWait)
+        {
+            toClosed(conn, TcpEvent.CLOSED); // TIME-WAIT table full: forget the tuple at once
+            return;
+        }
+        conn.state = TcpState.TIME_WAIT;
+        timeWaitCount++;
+        conn.timeWaitDeadlineNs = nowNs + timeWaitNs;
+        post(conn, TcpEvent.CLOSED);
+    }
+
+    private void toClosed(final TcpConnection conn, final int event)
+    {
+        if (conn.state == TcpState.TIME_WAIT)
+        {
+            timeWaitCount--;
+        }
+        conn.state = TcpState.CLOSED;
+        if (byTuple.get(conn.key) == conn)
+        {
+            byTuple.remove(conn.key); // the tuple is free for a new connection at once
+        }
+        conn.rtxArmed = false;
+        conn.persistArmed = false;
+        conn.idleArmed = false;
+        conn.appDeadlineArmed = false;
+        wheel.cancel(conn.slot);
+        if (conn.appAttached)
+        {
+            post(conn, event); // the slot is freed once the application has seen the event
+        }
+        else
+        {
+            freeSlot(conn);
+        }
+    }
+
+    private void abortConnection(final TcpConnection conn)
+    {
+        emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndNxt, conn.rcvNxt, RST | ACK, 0,
+            -1, -1, empty, 0, 0);
+        toClosed(conn, TcpEvent.RESET);
+    }
+
+    private void uncountInstance(final TcpConnection conn)
+    {
+        if (conn.countedInInstance)
+        {
+            conn.countedInInstance = false;
+            final int count = perInstance.get(conn.remoteIp) - 1;
+            if (count <= 0)
+            {
+                perInstance.remove(conn.remoteIp);
+            }
+            else
+            {
+                perInstance.put(conn.remoteIp, count);
+            }
+        }
+    }
+
+    private void freeSlot(final TcpConnection conn)
+    {
+        if (conn.state == TcpState.TIME_WAIT)
+        {
+            timeWaitCount--;
+        }
+        if (conn.halfOpen)
+        {
+            halfOpenCount--;
+        }
+        uncountInstance(conn);
+        if (byTuple.get(conn.key) == conn)
+        {
+            byTuple.remove(conn.key);
+        }
+        wheel.cancel(conn.slot);
+        unready(conn);
+        if (conn.rcvChunk != NONE)
+        {
+            rcvPool.release(conn.rcvChunk);
+            conn.rcvChunk = NONE;
+        }
+        if (conn.sndChunk != NONE)
+        {
+            sndPool.release(conn.sndChunk);
+            conn.sndChunk = NONE;
+            wakeSendWaiter();
+        }
+        conn.generation = (conn.generation + 1) & 0x7FFF;
+        conn.reset();
+        freeSlots[freeSlotCount++] = conn.slot;
+    }
+
+    private void detach(final TcpConnection conn)
+    {
+        conn.appAttached = false;
+        conn.generation = (conn.generation + 1) & 0x7FFF;
+        if (conn.state == TcpState.CLOSED)
+        {
+            freeSlot(conn);
+        }
+        else if (conn.rcvChunk != NONE)
+        {
+            rcvPool.release(conn.rcvChunk); // TIME-WAIT keeps the tuple but no longer needs unread bytes
+            conn.rcvChunk = NONE;
+            conn.readSeq = conn.rcvNxt;
+        }
+    }
+
+    private static long tupleKey(final int remoteIp, final int remotePort, final int localPort)
+    {
+        return ((long)remoteIp << 32) | ((long)(remotePort & 0xFFFF) << 16) | (localPort & 0xFFFF);
+    }
+
+    private int isn(final int remoteIp, final int remotePort, final int localIp, final int localPort)
+    {
+        final long m0 = ((long)localIp << 32) | (remoteIp & 0xFFFFFFFFL);
+        final long m1 = ((long)(localPort & 0xFFFF) << 16) | (remotePort & 0xFFFF);
+        return (int)(nowNs / 4_000) + (int)SipHash.hash(isnKey0, isnKey1, m0, m1, 12); // RFC 6528: M + F(tuple)
+    }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    private void post(final TcpConnection conn, final int events)
+    {
+        if (!conn.appAttached)
+        {
+            return;
+        }
+        conn.pendingEvents |= events;
+        if (!conn.inReadyList)
+        {
+            conn.inReadyList = true;
+            conn.readyNext = NONE;
+            conn.readyPrev = readyTail;
+            if (readyTail == NONE)
+            {
+                readyHead = conn.slot;
+            }
+            else
+            {
+                slots[readyTail].readyNext = conn.slot;
+            }
+            readyTail = conn.slot;
+        }
+    }
+
+    private void unready(final TcpConnection conn)
+    {
+        if (!conn.inReadyList)
+        {
+            return;
+        }
+        conn.inReadyList = false;
+        if (conn.readyPrev == NONE)
+        {
+            readyHead = conn.readyNext;
+        }
+        else
+        {
+            slots[conn.readyPrev].readyNext = conn.readyNext;
+        }
+        if (conn.readyNext == NONE)
+        {
+            readyTail = conn.readyPrev;
+        }
+        else
+        {
+            slots[conn.readyNext].readyPrev = conn.readyPrev;
+        }
+        conn.readyPrev = NONE;
+        conn.readyNext = NONE;
+    }
+
+    private void wakeSendWaiter()
+    {
+        while (sendWaitHead != NONE)
+        {
+            final TcpConnection conn = slots[sendWaitHead];
+            sendWaitHead = conn.sendWaitNext;
+            if (sendWaitHead == NONE)
+            {
+                sendWaitTail = NONE;
+            }
+            conn.inSendWait = false;
+            conn.sendWaitNext = NONE;
+            if (conn.appAttached && conn.sendBlocked && conn.sndChunk == NONE)
+            {
+                conn.sendBlocked = false;
+                post(conn, TcpEvent.WRITABLE);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Delivers pending events, at most one call per connection, oldest first.
+     *
+     * @param handler receives each connection's coalesced event bits.
+     * @param limit   most connections to deliver.
+     * @return the number of connections delivered.
+     */
+    public int pollEvents(final TcpEventHandler handler, final int limit)
+    {
+        int delivered = 0;
+        while (readyHead != NONE && delivered < limit)
+        {
+            final TcpConnection conn = slots[readyHead];
+            unready(conn);
+            final int events = conn.pendingEvents;
+            conn.pendingEvents = 0;
+            final int generation = conn.generation;
+            handler.onEvent(conn.connId(), events);
+            delivered++;
+            if ((events & (TcpEvent.CLOSED | TcpEvent.RESET)) != 0 && conn.generation == generation &&
+                conn.appAttached)
+            {
+                detach(conn);
+            }
+        }
+        return delivered;
+    }
+
+    // ------------------------------------------------------------------------------------------ application API
+
+    private TcpConnection lookup(final int connId)
+    {
+        final int slot = connId & 0xFFFF;
+        if (connId < 0 || slot >= slots.length)
+        {
+            return null;
+        }
+        final TcpConnection conn = slots[slot];
+        return conn.appAttached && conn.generation == (connId >>> 16) ? conn : null;
+    }
+
+    /**
+     * @return in-order bytes ready to read, or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
+     */
+    public int readable(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        return null == conn ? TcpStatus.ERR_UNKNOWN_CONNECTION : conn.rcvNxt - conn.readSeq - (conn.peerFin ? 1 : 0);
+    }
+
+    /**
+     * Copies and consumes in-order bytes, opening the receive window.
+     *
+     * @return bytes copied (0 when none are ready) or a negative {@link TcpStatus} error.
+     */
+    public int read(final int connId, final MutableDirectBuffer dst, final int off, final int len)
+    {
+        final TcpConnection conn = lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        final int available = conn.rcvNxt - conn.readSeq - (conn.peerFin ? 1 : 0);
+        final int n = Math.min(Math.max(len, 0), available);
+        if (n <= 0 || conn.rcvChunk == NONE)
+        {
+            return 0;
+        }
+        final int base = rcvPool.baseOffset(conn.rcvChunk);
+        final int index = conn.readSeq & rcvMask;
+        final int first = Math.min(n, rcvCapacity - index);
+        dst.putBytes(off, rcvMemory, base + index, first);
+        if (first < n)
+        {
+            dst.putBytes(off + first, rcvMemory, base, n - first);
+        }
+        conn.readSeq += n;
+        if (conn.readSeq == conn.rcvNxt - (conn.peerFin ? 1 : 0) && conn.oooCount == 0)
+        {
+            rcvPool.release(conn.rcvChunk);
+            conn.rcvChunk = NONE;
+        }
+
+        final int state = conn.state;
+        if (state == TcpState.ESTABLISHED || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2)
+        {
+            final int oldRemaining = conn.lastAdvRightEdge - conn.rcvNxt;
+            final int newWindow = rcvCapacity - (conn.rcvNxt - conn.readSeq);
+            if (newWindow - oldRemaining >= Math.min(rcvCapacity / 2, 2 * conn.mss))
+            {
+                sendAck(conn); // window update (RFC 9293 receiver SWS avoidance threshold)
+            }
+        }
+        return n;
+    }
+
+    /**
+     * @return bytes {@link #write} would accept now, or a negative {@link TcpStatus} error.
+     */
+    public int writable(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        if ((conn.state != TcpState.ESTABLISHED && conn.state != TcpState.CLOSE_WAIT) || conn.finQueued)
+        {
+            return 0;
+        }
+        if (conn.sndChunk == NONE && sndPool.available() == 0)
+        {
+            return 0;
+        }
+        return sndCapacity - conn.sendQueued();
+    }
+
+    /**
+     * Queues response bytes and transmits what the windows allow. Accepts only what fits in the send buffer; when
+     * it accepts less than offered, {@link TcpEvent#WRITABLE} follows once space is freed.
+     *
+     * @return bytes accepted, or a negative {@link TcpStatus} error.
+     */
+    public int write(final int connId, final DirectBuffer src, final int off, final int len)
+    {
+        final TcpConnection conn = lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        if ((conn.state != TcpState.ESTABLISHED && conn.state != TcpState.CLOSE_WAIT) || conn.finQueued)
+        {
+            return TcpStatus.ERR_STATE;
+        }
+        if (len <= 0)
+        {
+            return 0;
+        }
+        if (conn.sndChunk == NONE)
+        {
+            conn.sndChunk = sndPool.acquire();
+            if (conn.sndChunk == NONE)
+            {
+                conn.sendBlocked = true;
+                if (!conn.inSendWait)
+                {
+                    conn.inSendWait = true;
+                    conn.sendWaitNext = NONE;
+                    if (sendWaitTail == NONE)
+                    {
+                        sendWaitHead = conn.slot;
+                    }
+                    else
+                    {
+                        slots[sendWaitTail].sendWaitNext = conn.slot;
+                    }
+                    sendWaitTail = conn.slot;
+                }
+                return 0;
+            }
+        }
+        final int n = Math.min(len, sndCapacity - conn.sendQueued());
+        if (n < len)
+        {
+            conn.sendBlocked = true;
+        }
+        if (n > 0)
+        {
+            final int base = sndPool.baseOffset(conn.sndChunk);
+            final int index = conn.sndBufEnd & sndMask;
+            final int first = Math.min(n, sndCapacity - index);
+            sndMemory.putBytes(base + index, src, off, first);
+            if (first < n)
+            {
+                sndMemory.putBytes(base, src, off + first, n - first);
+            }
+            conn.sndBufEnd += n;
+            touchIdle(conn);
+            output(conn);
+            reschedule(conn);
+        }
+        return n;
+    }
+
+    /**
+     * Sends FIN after all queued bytes. Idempotent once closing.
+     *
+     * @return {@link TcpStatus#OK} or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
+     */
+    public int close(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        if (conn.state == TcpState.ESTABLISHED)
+        {
+            conn.state = TcpState.FIN_WAIT_1;
+        }
+        else if (conn.state == TcpState.CLOSE_WAIT)
+        {
+            conn.state = TcpState.LAST_ACK;
+        }
+        else
+        {
+            return TcpStatus.OK;
+        }
+        conn.finQueued = true;
+        output(conn);
+        reschedule(conn);
+        return TcpStatus.OK;
+    }
+
+    /**
+     * Sends RST and frees the connection at once; no further events are delivered for it.
+     *
+     * @return {@link TcpStatus#OK} or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
+     */
+    public int abort(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        if (conn.state != TcpState.TIME_WAIT && conn.state != TcpState.CLOSED)
+        {
+            emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndNxt, conn.rcvNxt, RST | ACK,
+                0, -1, -1, empty, 0, 0);
+        }
+        conn.appAttached = false;
+        if (conn.state == TcpState.TIME_WAIT)
+        {
+            conn.generation = (conn.generation + 1) & 0x7FFF;
+            unready(conn);
+            return TcpStatus.OK;
+        }
+        freeSlot(conn);
+        return TcpStatus.OK;
+    }
+
+    /**
+     * Arms the application deadline (for example the header-read timeout); {@link TcpEvent#DEADLINE} fires once.
+     *
+     * @return {@link TcpStatus#OK} or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
+     */
+    public int setDeadline(final int connId, final long deadlineNs)
+    {
+        final TcpConnection conn = lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        if (conn.state != TcpState.TIME_WAIT && conn.state != TcpState.CLOSED)
+        {
+            conn.appDeadlineArmed = true;
+            conn.appDeadlineNs = deadlineNs;
+            reschedule(conn);
+        }
+        return TcpStatus.OK;
+    }
+
+    /**
+     * @return {@link TcpStatus#OK} or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
+     */
+    public int clearDeadline(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        conn.appDeadlineArmed = false;
+        if (conn.state != TcpState.TIME_WAIT && conn.state != TcpState.CLOSED)
+        {
+            reschedule(conn);
+        }
+        return TcpStatus.OK;
+    }
+
+    /**
+     * @return the {@link TcpState} of the connection, or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
+     */
+    public int state(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        return null == conn ? TcpStatus.ERR_UNKNOWN_CONNECTION : conn.state;
+    }
+
+    /**
+     * @return the remote (guest) address; 0 for an unknown id.
+     */
+    public int remoteIp(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        return null == conn ? 0 : conn.remoteIp;
+    }
+
+    /**
+     * @return the remote port, or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
+     */
+    public int remotePort(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        return null == conn ? TcpStatus.ERR_UNKNOWN_CONNECTION : conn.remotePort;
+    }
+
+    /**
+     * @return the local port, or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
+     */
+    public int localPort(final int connId)
+    {
+        final TcpConnection conn = lookup(connId);
+        return null == conn ? TcpStatus.ERR_UNKNOWN_CONNECTION : conn.localPort;
+    }
+
+    /** @return slots in use, including SYN-RECEIVED and TIME-WAIT. */
+    public int connectionCount()
+    {
+        return slots.length - freeSlotCount;
+    }
+
+    /** @return connections in SYN-RECEIVED. */
+    public int halfOpenCount()
+    {
+        return halfOpenCount;
+    }
+
+    /** @return connections in TIME-WAIT. */
+    public int timeWaitCount()
+    {
+        return timeWaitCount;
+    }
+
+    /** @return live connections counted against {@code remoteIp}'s instance limit. */
+    public int instanceConnectionCount(final int remoteIp)
+    {
+        return perInstance.get(remoteIp);
+    }
+
+    /** @return free receive buffers in the pool. */
+    public int receiveBuffersAvailable()
+    {
+        return rcvPool.available();
+    }
+
+    /** @return free send buffers in the pool. */
+    public int sendBuffersAvailable()
+    {
+        return sndPool.available();
+    }
+
+    /** @return the configured local (signing) address. */
+    public int localIp()
+    {
+        return localIp;
+    }
+}
