@@ -76,7 +76,7 @@ public final class TcpEndpoint
     private final ConnectionTimerWheel wheel;
     private final ConnectionTimerWheel.Expiry onExpiry = this::onConnectionTimer;
     private final SynCookies cookies;
-    private final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+    private final UnsafeBuffer empty = new UnsafeBuffer(new byte[1]);
 
     private int halfOpenCount;
     private int timeWaitCount;
@@ -419,11 +419,14 @@ public final class TcpEndpoint
     {
         final int segLen = len + ((flags & FIN) != 0 ? 1 : 0);
         int dataLen = len;
+        int status = TcpStatus.OK;
         if (!isAcceptable(conn, seq, segLen))
         {
             if (receiveWindow(conn) == 0 && seq == conn.rcvNxt)
             {
                 dataLen = 0; // RFC 9293 3.10.7.4: with a zero window still process ACK and RST, drop the data
+                conn.ackPending = true;
+                status = TcpStatus.OUT_OF_WINDOW;
             }
             else
             {
@@ -475,7 +478,6 @@ public final class TcpEndpoint
             return TcpStatus.CHALLENGE_ACK;
         }
 
-        int status = TcpStatus.OK;
         final int scaledWindow = (window & 0xFFFF) << conn.sndWscale;
         if (seqGt(ack, conn.sndUna))
         {
