@@ -854,7 +854,7 @@ public final class TcpEndpoint
             conn.rtxArmed = false;
             conn.persistArmed = true;
             conn.retransmits = 0;
-            conn.rtxDeadlineNs = nowNs + Math.max(conn.rtoNs, minRtoNs);
+            conn.rtxDeadlineNs = nowNs + backedOffRto(conn);
         }
     }
 
@@ -960,7 +960,13 @@ public final class TcpEndpoint
     {
         conn.rtxArmed = true;
         conn.persistArmed = false;
-        conn.rtxDeadlineNs = nowNs + conn.rtoNs;
+        conn.rtxDeadlineNs = nowNs + backedOffRto(conn);
+    }
+
+    private long backedOffRto(final TcpConnection conn)
+    {
+        final int shift = Math.min(conn.retransmits, 20);
+        return Math.min(maxRtoNs, conn.rtoNs << shift);
     }
 
     private void touchIdle(final TcpConnection conn)
@@ -1069,7 +1075,6 @@ public final class TcpEndpoint
             }
             conn.retransmits++;
             conn.rttTiming = false;
-            conn.rtoNs = Math.min(maxRtoNs, conn.rtoNs * 2);
             sendSynAck(conn);
             armRetransmit(conn);
             return;
@@ -1086,8 +1091,7 @@ public final class TcpEndpoint
                     conn.sndMax = conn.sndNxt + 1;
                 }
                 conn.retransmits = Math.min(conn.retransmits + 1, 30);
-                final long backoff = Math.min(maxRtoNs, Math.max(conn.rtoNs, minRtoNs) << Math.min(conn.retransmits, 16));
-                conn.rtxDeadlineNs = nowNs + backoff;
+                conn.rtxDeadlineNs = nowNs + backedOffRto(conn);
             }
             else
             {
@@ -1101,8 +1105,7 @@ public final class TcpEndpoint
             abortConnection(conn);
             return;
         }
-        conn.retransmits++;
-        conn.rtoNs = Math.min(maxRtoNs, conn.rtoNs * 2);
+        conn.retransmits++; // backs off the RTO until an ACK for new data arrives (Linux-style, see docs)
         final int flight = conn.sndMax - conn.sndUna;
         conn.ssthresh = Math.max(flight / 2, 2 * conn.mss);
         conn.cwnd = conn.mss;
