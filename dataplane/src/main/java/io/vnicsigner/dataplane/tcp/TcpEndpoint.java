@@ -37,6 +37,7 @@ public final class TcpEndpoint
 {
     private static final int SSTHRESH_INITIAL = Integer.MAX_VALUE / 2;
     private static final long ONE_SECOND_NS = 1_000_000_000L;
+    private static final int MIN_MSS = 88;
 
     private final SegmentSink sink;
     private final int localIp;
@@ -133,7 +134,7 @@ public final class TcpEndpoint
         }
         this.freeSlotCount = max;
         this.byTuple = new Long2ObjectHashMap<>(Math.max(16, max * 2), 0.65f);
-        this.perInstance = new Int2IntHashMap(1024, 0.65f, 0);
+        this.perInstance = new Int2IntHashMap(Math.max(16, max * 2), 0.65f, 0); // sized so it never resizes
         this.rcvPool = new BufferPool(rcvCapacity, config.receiveBufferCount);
         this.sndPool = new BufferPool(sndCapacity, config.sendBufferCount);
         this.rcvMemory = rcvPool.memory();
@@ -1142,7 +1143,7 @@ public final class TcpEndpoint
 
     private void negotiate(final TcpConnection conn, final int peerMss, final int peerWscale)
     {
-        conn.mss = Math.min(peerMss > 0 ? peerMss : 536, ourMss);
+        conn.mss = Math.min(Math.max(peerMss > 0 ? peerMss : 536, MIN_MSS), ourMss); // a tiny MSS would amplify work
         conn.sndWscaleOffered = peerWscale >= 0;
         conn.sndWscale = peerWscale >= 0 ? Math.min(peerWscale, 14) : 0;
         conn.rcvWscale = peerWscale >= 0 ? rcvWscaleWhenOffered : 0;
