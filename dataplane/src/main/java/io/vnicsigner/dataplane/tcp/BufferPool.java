@@ -1,6 +1,8 @@
 package io.vnicsigner.dataplane.tcp;
 
 import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -62,5 +64,31 @@ final class BufferPool
     int baseOffset(final int chunk)
     {
         return chunk * chunkSize;
+    }
+
+    /** Copies into the chunk used as a ring, the byte with sequence {@code seq} living at {@code seq & mask}. */
+    void copyIn(final int chunk, final int seq, final DirectBuffer src, final int off, final int len)
+    {
+        final int base = chunk * chunkSize;
+        final int index = seq & (chunkSize - 1);
+        final int first = Math.min(len, chunkSize - index);
+        memory.putBytes(base + index, src, off, first);
+        if (first < len)
+        {
+            memory.putBytes(base, src, off + first, len - first);
+        }
+    }
+
+    /** Copies out of the chunk used as a ring, starting at sequence {@code seq}. */
+    void copyOut(final int chunk, final int seq, final MutableDirectBuffer dst, final int off, final int len)
+    {
+        final int base = chunk * chunkSize;
+        final int index = seq & (chunkSize - 1);
+        final int first = Math.min(len, chunkSize - index);
+        dst.putBytes(off, memory, base + index, first);
+        if (first < len)
+        {
+            dst.putBytes(off + first, memory, base, len - first);
+        }
     }
 }

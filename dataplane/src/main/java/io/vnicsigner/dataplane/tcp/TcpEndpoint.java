@@ -35,7 +35,6 @@ import static io.vnicsigner.dataplane.tcp.TcpFlags.SYN;
  */
 public final class TcpEndpoint
 {
-    private static final int SSTHRESH_INITIAL = Integer.MAX_VALUE / 2;
     private static final long ONE_SECOND_NS = 1_000_000_000L;
     private static final int MIN_MSS = 88;
 
@@ -48,19 +47,15 @@ public final class TcpEndpoint
     private final int maxTimeWait;
     private final int ourMss;
     private final long initialRtoNs;
-    private final long minRtoNs;
-    private final long maxRtoNs;
     private final int maxRetransmits;
     private final int maxSynAckRetransmits;
     private final long timeWaitNs;
     private final long idleTimeoutNs;
     private final long headerReadTimeoutNs;
     private final int challengeAcksPerSecond;
-    private final long clockGranularityNs;
     private final long isnKey0;
     private final long isnKey1;
     private final int rcvCapacity;
-    private final int rcvMask;
     private final int sndCapacity;
     private final int sndMask;
     private final int rcvWscaleWhenOffered;
@@ -72,19 +67,17 @@ public final class TcpEndpoint
     private final Int2IntHashMap perInstance;
     private final BufferPool rcvPool;
     private final BufferPool sndPool;
-    private final UnsafeBuffer rcvMemory;
     private final UnsafeBuffer sndMemory;
     private final ConnectionTimerWheel wheel;
     private final ConnectionTimerWheel.Expiry onExpiry = this::onConnectionTimer;
     private final SynCookies cookies;
+    private final RtoEstimator rto;
+    private final ReadyList ready;
+    private final SendWaitQueue sendWaiters;
     private final UnsafeBuffer empty = new UnsafeBuffer(new byte[1]);
 
     private int halfOpenCount;
     private int timeWaitCount;
-    private int readyHead = NONE;
-    private int readyTail = NONE;
-    private int sendWaitHead = NONE;
-    private int sendWaitTail = NONE;
     private long nowNs;
 
     /**
@@ -102,19 +95,15 @@ public final class TcpEndpoint
         this.maxTimeWait = config.maxTimeWait;
         this.ourMss = config.mss;
         this.initialRtoNs = config.initialRtoNs;
-        this.minRtoNs = config.minRtoNs;
-        this.maxRtoNs = config.maxRtoNs;
         this.maxRetransmits = config.maxRetransmits;
         this.maxSynAckRetransmits = config.maxSynAckRetransmits;
         this.timeWaitNs = config.timeWaitNs;
         this.idleTimeoutNs = config.idleTimeoutNs;
         this.headerReadTimeoutNs = config.headerReadTimeoutNs;
         this.challengeAcksPerSecond = config.challengeAcksPerSecond;
-        this.clockGranularityNs = config.timerTickNs;
         this.isnKey0 = config.isnKey0;
         this.isnKey1 = config.isnKey1;
         this.rcvCapacity = config.receiveBufferSize;
-        this.rcvMask = rcvCapacity - 1;
         this.sndCapacity = config.sendBufferSize;
         this.sndMask = sndCapacity - 1;
         int shift = 0;
@@ -137,10 +126,12 @@ public final class TcpEndpoint
         this.perInstance = new Int2IntHashMap(Math.max(16, max * 2), 0.65f, 0); // sized so it never resizes
         this.rcvPool = new BufferPool(rcvCapacity, config.receiveBufferCount);
         this.sndPool = new BufferPool(sndCapacity, config.sendBufferCount);
-        this.rcvMemory = rcvPool.memory();
         this.sndMemory = sndPool.memory();
         this.wheel = new ConnectionTimerWheel(max, config.timerTickNs, config.timerBuckets);
         this.cookies = new SynCookies(config.cookieKey0, config.cookieKey1);
+        this.rto = new RtoEstimator(config.minRtoNs, config.maxRtoNs, config.timerTickNs);
+        this.ready = new ReadyList(slots);
+        this.sendWaiters = new SendWaitQueue(slots);
     }
 
     // ------------------------------------------------------------------------------------------------ segment input
@@ -382,7 +373,7 @@ public final class TcpEndpoint
 
         if (conn.rttTiming && conn.retransmits == 0)
         {
-            rttSample(conn, nowNs - conn.rttStartNs);
+            rto.sample(conn, nowNs - conn.rttStartNs);
         }
         conn.rttTiming = false;
         conn.retransmits = 0;
@@ -401,9 +392,7 @@ public final class TcpEndpoint
         conn.maxSndWnd = conn.sndWnd;
         conn.sndWl1 = seq;
         conn.sndWl2 = ack;
-        conn.cwnd = Math.min(10 * conn.mss, Math.max(2 * conn.mss, 14_600));
-        conn.ssthresh = SSTHRESH_INITIAL;
-        conn.recover = conn.iss;
+        NewReno.onEstablished(conn);
         conn.appAttached = true;
         touchIdle(conn);
         if (headerReadTimeoutNs > 0)
@@ -615,14 +604,7 @@ public final class TcpEndpoint
             }
         }
 
-        final int base = rcvPool.baseOffset(conn.rcvChunk);
-        final int index = seq & rcvMask;
-        final int first = Math.min(len, rcvCapacity - index);
-        rcvMemory.putBytes(base + index, payload, off, first);
-        if (first < len)
-        {
-            rcvMemory.putBytes(base, payload, off + first, len - first);
-        }
+        rcvPool.copyIn(conn.rcvChunk, seq, payload, off, len);
 
         if (seq == conn.rcvNxt)
         {
@@ -679,41 +661,13 @@ public final class TcpEndpoint
         conn.retransmits = 0;
         if (conn.rttTiming && seqGt(ack, conn.rttSeq))
         {
-            rttSample(conn, nowNs - conn.rttStartNs);
+            rto.sample(conn, nowNs - conn.rttStartNs);
             conn.rttTiming = false;
         }
 
-        final int mss = conn.mss;
-        if (conn.inRecovery)
+        if (NewReno.onNewAck(conn, ack, acked))
         {
-            if (seqGeq(ack, conn.recover))
-            {
-                conn.inRecovery = false;
-                conn.dupAcks = 0;
-                conn.cwnd = Math.min(conn.ssthresh, Math.max(conn.sndMax - conn.sndUna, mss) + mss);
-            }
-            else
-            {
-                retransmitFirst(conn); // RFC 6582 partial ACK: the next hole is lost too
-                conn.cwnd = Math.max(mss, conn.cwnd - acked + (acked >= mss ? mss : 0));
-            }
-        }
-        else
-        {
-            conn.dupAcks = 0;
-            if (conn.cwnd < conn.ssthresh)
-            {
-                conn.cwnd += Math.min(acked, mss);
-            }
-            else
-            {
-                conn.bytesAckedInAvoidance += acked;
-                if (conn.bytesAckedInAvoidance >= conn.cwnd)
-                {
-                    conn.bytesAckedInAvoidance -= conn.cwnd;
-                    conn.cwnd += mss;
-                }
-            }
+            retransmitFirst(conn); // RFC 6582 partial ACK: the next hole is lost too
         }
 
         if (acked > 0)
@@ -743,44 +697,13 @@ public final class TcpEndpoint
 
     private int onDuplicateAck(final TcpConnection conn, final int ack)
     {
-        conn.dupAcks++;
-        final int mss = conn.mss;
-        if (conn.inRecovery)
+        if (NewReno.onDuplicateAck(conn, ack))
         {
-            conn.cwnd += mss;
-            return TcpStatus.OK;
-        }
-        if (conn.dupAcks == 3 && seqGt(ack, conn.recover))
-        {
-            final int flight = conn.sndMax - conn.sndUna;
-            conn.ssthresh = Math.max(flight / 2, 2 * mss);
-            conn.recover = conn.sndMax;
-            conn.inRecovery = true;
             conn.rttTiming = false;
             retransmitFirst(conn);
-            conn.cwnd = conn.ssthresh + 3 * mss;
             return TcpStatus.FAST_RETRANSMIT;
         }
         return TcpStatus.OK;
-    }
-
-    private void rttSample(final TcpConnection conn, final long sampleNs)
-    {
-        final long r = Math.max(sampleNs, 1);
-        if (!conn.rttValid)
-        {
-            conn.srttNs = r;
-            conn.rttvarNs = r / 2;
-            conn.rttValid = true;
-        }
-        else
-        {
-            final long delta = Math.abs(conn.srttNs - r);
-            conn.rttvarNs = (3 * conn.rttvarNs + delta) / 4;
-            conn.srttNs = (7 * conn.srttNs + r) / 8;
-        }
-        final long rto = conn.srttNs + Math.max(clockGranularityNs, 4 * conn.rttvarNs);
-        conn.rtoNs = Math.min(maxRtoNs, Math.max(minRtoNs, rto));
     }
 
     // ------------------------------------------------------------------------------------------------ send path
@@ -855,7 +778,7 @@ public final class TcpEndpoint
             conn.rtxArmed = false;
             conn.persistArmed = true;
             conn.retransmits = 0;
-            conn.rtxDeadlineNs = nowNs + backedOffRto(conn);
+            conn.rtxDeadlineNs = nowNs + rto.backedOff(conn);
         }
     }
 
@@ -961,14 +884,9 @@ public final class TcpEndpoint
     {
         conn.rtxArmed = true;
         conn.persistArmed = false;
-        conn.rtxDeadlineNs = nowNs + backedOffRto(conn);
+        conn.rtxDeadlineNs = nowNs + rto.backedOff(conn);
     }
 
-    private long backedOffRto(final TcpConnection conn)
-    {
-        final int shift = Math.min(conn.retransmits, 20);
-        return Math.min(maxRtoNs, conn.rtoNs << shift);
-    }
 
     private void touchIdle(final TcpConnection conn)
     {
@@ -1092,7 +1010,7 @@ public final class TcpEndpoint
                     conn.sndMax = conn.sndNxt + 1;
                 }
                 conn.retransmits = Math.min(conn.retransmits + 1, 30);
-                conn.rtxDeadlineNs = nowNs + backedOffRto(conn);
+                conn.rtxDeadlineNs = nowNs + rto.backedOff(conn);
             }
             else
             {
@@ -1107,13 +1025,7 @@ public final class TcpEndpoint
             return;
         }
         conn.retransmits++; // backs off the RTO until an ACK for new data arrives (Linux-style, see docs)
-        final int flight = conn.sndMax - conn.sndUna;
-        conn.ssthresh = Math.max(flight / 2, 2 * conn.mss);
-        conn.cwnd = conn.mss;
-        conn.bytesAckedInAvoidance = 0;
-        conn.inRecovery = false;
-        conn.dupAcks = 0;
-        conn.recover = conn.sndMax;
+        NewReno.onRetransmitTimeout(conn);
         conn.rttTiming = false;
         conn.sndNxt = conn.sndUna;
         conn.rtxArmed = false;
@@ -1233,7 +1145,7 @@ public final class TcpEndpoint
             byTuple.remove(conn.key);
         }
         wheel.cancel(conn.slot);
-        unready(conn);
+        ready.remove(conn);
         if (conn.rcvChunk != NONE)
         {
             rcvPool.release(conn.rcvChunk);
@@ -1282,67 +1194,17 @@ public final class TcpEndpoint
 
     private void post(final TcpConnection conn, final int events)
     {
-        if (!conn.appAttached)
+        if (conn.appAttached)
         {
-            return;
+            ready.post(conn, events);
         }
-        conn.pendingEvents |= events;
-        if (!conn.inReadyList)
-        {
-            conn.inReadyList = true;
-            conn.readyNext = NONE;
-            conn.readyPrev = readyTail;
-            if (readyTail == NONE)
-            {
-                readyHead = conn.slot;
-            }
-            else
-            {
-                slots[readyTail].readyNext = conn.slot;
-            }
-            readyTail = conn.slot;
-        }
-    }
-
-    private void unready(final TcpConnection conn)
-    {
-        if (!conn.inReadyList)
-        {
-            return;
-        }
-        conn.inReadyList = false;
-        if (conn.readyPrev == NONE)
-        {
-            readyHead = conn.readyNext;
-        }
-        else
-        {
-            slots[conn.readyPrev].readyNext = conn.readyNext;
-        }
-        if (conn.readyNext == NONE)
-        {
-            readyTail = conn.readyPrev;
-        }
-        else
-        {
-            slots[conn.readyNext].readyPrev = conn.readyPrev;
-        }
-        conn.readyPrev = NONE;
-        conn.readyNext = NONE;
     }
 
     private void wakeSendWaiter()
     {
-        while (sendWaitHead != NONE)
+        TcpConnection conn;
+        while (null != (conn = sendWaiters.poll()))
         {
-            final TcpConnection conn = slots[sendWaitHead];
-            sendWaitHead = conn.sendWaitNext;
-            if (sendWaitHead == NONE)
-            {
-                sendWaitTail = NONE;
-            }
-            conn.inSendWait = false;
-            conn.sendWaitNext = NONE;
             if (conn.appAttached && conn.sendBlocked && conn.sndChunk == NONE)
             {
                 conn.sendBlocked = false;
@@ -1362,10 +1224,9 @@ public final class TcpEndpoint
     public int pollEvents(final TcpEventHandler handler, final int limit)
     {
         int delivered = 0;
-        while (readyHead != NONE && delivered < limit)
+        TcpConnection conn;
+        while (delivered < limit && null != (conn = ready.poll()))
         {
-            final TcpConnection conn = slots[readyHead];
-            unready(conn);
             final int events = conn.pendingEvents;
             conn.pendingEvents = 0;
             final int generation = conn.generation;
@@ -1420,14 +1281,7 @@ public final class TcpEndpoint
         {
             return 0;
         }
-        final int base = rcvPool.baseOffset(conn.rcvChunk);
-        final int index = conn.readSeq & rcvMask;
-        final int first = Math.min(n, rcvCapacity - index);
-        dst.putBytes(off, rcvMemory, base + index, first);
-        if (first < n)
-        {
-            dst.putBytes(off + first, rcvMemory, base, n - first);
-        }
+        rcvPool.copyOut(conn.rcvChunk, conn.readSeq, dst, off, n);
         conn.readSeq += n;
         if (conn.readSeq == conn.rcvNxt - (conn.peerFin ? 1 : 0) && conn.oooCount == 0)
         {
@@ -1496,20 +1350,7 @@ public final class TcpEndpoint
             if (conn.sndChunk == NONE)
             {
                 conn.sendBlocked = true;
-                if (!conn.inSendWait)
-                {
-                    conn.inSendWait = true;
-                    conn.sendWaitNext = NONE;
-                    if (sendWaitTail == NONE)
-                    {
-                        sendWaitHead = conn.slot;
-                    }
-                    else
-                    {
-                        slots[sendWaitTail].sendWaitNext = conn.slot;
-                    }
-                    sendWaitTail = conn.slot;
-                }
+                sendWaiters.add(conn);
                 return 0;
             }
         }
@@ -1520,14 +1361,7 @@ public final class TcpEndpoint
         }
         if (n > 0)
         {
-            final int base = sndPool.baseOffset(conn.sndChunk);
-            final int index = conn.sndBufEnd & sndMask;
-            final int first = Math.min(n, sndCapacity - index);
-            sndMemory.putBytes(base + index, src, off, first);
-            if (first < n)
-            {
-                sndMemory.putBytes(base, src, off + first, n - first);
-            }
+            sndPool.copyIn(conn.sndChunk, conn.sndBufEnd, src, off, n);
             conn.sndBufEnd += n;
             touchIdle(conn);
             output(conn);
@@ -1587,7 +1421,7 @@ public final class TcpEndpoint
         if (conn.state == TcpState.TIME_WAIT)
         {
             conn.generation = (conn.generation + 1) & 0x7FFF;
-            unready(conn);
+            ready.remove(conn);
             return TcpStatus.OK;
         }
         freeSlot(conn);
