@@ -586,7 +586,7 @@ class TcpEndpointTest
         read(t, c.connId());
         final Seg update = t.take();
         assertEquals(4097, update.ack());
-        assertEquals(4096 >> 0, update.window() << 0 == 4096 ? 4096 : update.window(), "window reopened");
+        assertEquals(4096, update.window(), "window reopened (no scaling needed for 4 KiB)");
     }
 
     @Test
@@ -642,6 +642,79 @@ class TcpEndpointTest
         final TcpTester other = new TcpTester(config().isnKey(1, 2));
         other.syn(46_000, 0, 1460, 7);
         assertNotEquals(a, other.take().seq());
+    }
+
+    @Test
+    void shouldApplyFinThatArrivedAheadOfMissingData()
+    {
+        final TcpTester t = new TcpTester(config());
+        final Conn c = t.open(47_000, 0, 7, 1000);
+        final int ack = c.serverIsn() + 1;
+        assertEquals(TcpStatus.OUT_OF_ORDER_BUFFERED, t.segment(c.port(), 11, ack, ACK | FIN, 1000, bytes(10, 2)));
+        assertEquals(TcpState.ESTABLISHED, t.endpoint.state(c.connId()));
+        assertEquals(1, t.take().ack());
+        t.segment(c.port(), 1, ack, ACK, 1000, bytes(10, 1));
+        assertEquals(22, t.take().ack(), "data and the early FIN now acknowledged");
+        assertEquals(TcpState.CLOSE_WAIT, t.endpoint.state(c.connId()));
+        assertTrue((t.eventBits(c.connId()) & TcpEvent.PEER_FIN) != 0);
+        assertEquals(20, t.endpoint.readable(c.connId()));
+    }
+
+    @Test
+    void shouldKeepReceivingAfterClosingOurSide()
+    {
+        final TcpTester t = new TcpTester(config());
+        final Conn c = t.open(47_001, 0, 7, 1000);
+        t.endpoint.close(c.connId());
+        t.take();
+        assertEquals(TcpStatus.ERR_STATE, write(t, c.connId(), bytes(1, 1)));
+        t.segment(c.port(), 1, c.serverIsn() + 2, ACK, 1000, bytes(50, 1));
+        assertEquals(TcpState.FIN_WAIT_2, t.endpoint.state(c.connId()));
+        assertEquals(51, t.take().ack());
+        assertArrayEquals(bytes(50, 1), read(t, c.connId()));
+    }
+
+    @Test
+    void shouldRetransmitFinInLastAck()
+    {
+        final TcpTester t = new TcpTester(config());
+        final Conn c = t.open(47_002, 0, 7, 1000);
+        t.segment(c.port(), 1, c.serverIsn() + 1, ACK | FIN, 1000, null);
+        t.take();
+        t.endpoint.close(c.connId());
+        final Seg fin = t.take();
+        assertTrue(fin.has(FIN));
+        t.runMs(200);
+        final Seg again = t.take();
+        assertTrue(again.has(FIN));
+        assertEquals(fin.seq(), again.seq());
+    }
+
+    @Test
+    void shouldForgetSynReceivedOnValidRst()
+    {
+        final TcpTester t = new TcpTester(config());
+        t.syn(47_003, 500, 1460, 7);
+        t.take();
+        assertEquals(TcpStatus.IGNORED, t.segment(47_003, 500 + 100_000, 0, RST, 0, null));
+        assertEquals(1, t.endpoint.connectionCount());
+        assertEquals(TcpStatus.RESET_ACCEPTED, t.segment(47_003, 501, 0, RST, 0, null));
+        assertEquals(0, t.endpoint.connectionCount());
+        assertEquals(0, t.endpoint.halfOpenCount());
+    }
+
+    @Test
+    void shouldAnswerBadHandshakeAckWithRst()
+    {
+        final TcpTester t = new TcpTester(config());
+        t.syn(47_004, 500, 1460, 7);
+        final Seg synAck = t.take();
+        assertEquals(TcpStatus.DUPLICATE_SYN, t.syn(47_004, 500, 1460, 7));
+        assertEquals(synAck.seq(), t.take().seq(), "retransmitted SYN answered with the same SYN-ACK");
+        assertEquals(TcpStatus.ACK_UNSENT_DATA, t.segment(47_004, 501, synAck.seq() + 7, ACK, 1000, null));
+        final Seg rst = t.take();
+        assertEquals(RST, rst.flags());
+        assertEquals(synAck.seq() + 7, rst.seq());
     }
 
     private static byte[] slice(final byte[] data, final int from, final int to)
