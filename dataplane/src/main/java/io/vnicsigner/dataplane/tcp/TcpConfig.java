@@ -3,8 +3,30 @@ package io.vnicsigner.dataplane.tcp;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds and tunables of a {@link TcpEndpoint}; every field has a documented default (see docs/tcp-endpoint.md).
- * Setters return {@code this}; the endpoint copies what it needs at construction.
+ * Bounds and tunables of a {@link TcpEndpoint}; setters return {@code this} and the endpoint copies the values at
+ * construction. Each bound, its default and what happens when it is exceeded:
+ * <table>
+ * <caption>TCP endpoint bounds</caption>
+ * <tr><th>setter</th><th>default</th><th>when exceeded</th></tr>
+ * <tr><td>{@link #maxConnections}</td><td>16,384</td><td>SYN answered with RST ({@code REJECTED_HOST_LIMIT})</td></tr>
+ * <tr><td>{@link #maxConnectionsPerInstance}</td><td>256 per guest IP</td>
+ *     <td>SYN answered with RST ({@code REJECTED_INSTANCE_LIMIT})</td></tr>
+ * <tr><td>{@link #maxHalfOpen}</td><td>1,024</td>
+ *     <td>SYN cookie ({@code SYN_COOKIE_SENT}), or RST when {@link #synCookies} is off</td></tr>
+ * <tr><td>{@link #maxSynAckRetransmits}</td><td>4</td><td>half-open connection forgotten</td></tr>
+ * <tr><td>{@link #maxTimeWait} / {@link #timeWaitNs}</td><td>4,096 / 1 s</td><td>close without TIME-WAIT</td></tr>
+ * <tr><td>{@link #receiveBufferSize} / {@link #sendBufferSize}</td><td>64 KiB each</td>
+ *     <td>window closes / {@code write} accepts only what fits</td></tr>
+ * <tr><td>{@link #receiveBufferCount} / {@link #sendBufferCount}</td><td>512 each (64 MiB off-heap in all)</td>
+ *     <td>zero window ({@code NO_RECEIVE_BUFFER}) / {@code write} returns 0 until {@code WRITABLE}</td></tr>
+ * <tr><td>{@link #maxOutOfOrderIntervals}</td><td>8</td><td>segment dropped ({@code OUT_OF_ORDER_DROPPED})</td></tr>
+ * <tr><td>{@link #maxRetransmits}</td><td>8 consecutive timeouts</td><td>RST and {@code RESET} event</td></tr>
+ * <tr><td>{@link #minRtoNs} / {@link #initialRtoNs} / {@link #maxRtoNs}</td><td>200 ms / 1 s / 60 s</td>
+ *     <td>clamped</td></tr>
+ * <tr><td>{@link #idleTimeoutNs}</td><td>30 s</td><td>{@code IDLE_TIMEOUT} event, RST one period later</td></tr>
+ * <tr><td>{@link #headerReadTimeoutNs}</td><td>10 s, armed at accept</td><td>{@code DEADLINE} event</td></tr>
+ * <tr><td>{@link #challengeAcksPerSecond}</td><td>10 per connection</td><td>challenge ACK suppressed</td></tr>
+ * </table>
  */
 public final class TcpConfig
 {
