@@ -339,7 +339,7 @@ public final class TcpEndpoint
     {
         if ((flags & RST) != 0)
         {
-            if (seqGeq(seq, conn.rcvNxt) && seqLt(seq, conn.rcvNxt + receiveWindow(conn)))
+            if (seqGeq(seq, conn.rcvNxt) && seqLt(seq, conn.rcvNxt + rcvCapacity))
             {
                 freeSlot(conn);
                 return TcpStatus.RESET_ACCEPTED;

@@ -717,6 +717,20 @@ class TcpEndpointTest
         assertEquals(synAck.seq() + 7, rst.seq());
     }
 
+    @Test
+    void shouldReassembleAcrossSequenceNumberWrap()
+    {
+        final TcpTester t = new TcpTester(config());
+        final int isn = 0xFFFF_FE00;
+        final Conn c = t.open(47_005, isn, 7, 1000);
+        final int ack = c.serverIsn() + 1;
+        final byte[] data = bytes(2000, 3);
+        assertEquals(TcpStatus.OUT_OF_ORDER_BUFFERED, t.segment(c.port(), isn + 1 + 1000, ack, ACK, 1000, slice(data, 1000, 2000)));
+        assertEquals(TcpStatus.OK, t.segment(c.port(), isn + 1, ack, ACK, 1000, slice(data, 0, 1000)));
+        assertEquals(isn + 2001, t.drain().get(1).ack());
+        assertArrayEquals(data, read(t, c.connId()));
+    }
+
     private static byte[] slice(final byte[] data, final int from, final int to)
     {
         return java.util.Arrays.copyOfRange(data, from, to);
