@@ -25,7 +25,7 @@ import static io.vnicsigner.dataplane.tcp.TcpFlags.SYN;
  * <p>
  * Supported: the full passive-open state machine with bounded TIME-WAIT, RFC 6528 keyed ISNs (SipHash-2-4), MSS
  * and window scaling (RFC 7323), out-of-order reassembly, RFC 6298 retransmission timer with Karn's rule, fast
- * retransmit with NewReno (RFC 6582), persist probes, RFC 5961 RST/SYN/ACK checks with rate-limited challenge
+ * retransmit with NewReno (RFC 6582) and limited transmit (RFC 3042), persist probes, RFC 5961 RST/SYN/ACK checks with rate-limited challenge
  * ACKs, SYN cookies (RFC 4987) when the half-open table is full. Not supported: active open, SACK and timestamps
  * (declined by not echoing them), urgent data, TCP Fast Open, delayed ACKs (every data segment is ACKed),
  * IPv6. Bounds and their overflow actions are tabled in {@code docs/tcp-endpoint.md}.
@@ -732,7 +732,9 @@ public final class TcpEndpoint
                 break;
             }
             final int peerEdge = conn.sndWl2 + conn.sndWnd;
-            final int cwndEdge = conn.sndUna + conn.cwnd;
+            // RFC 3042 limited transmit: each of the first two duplicate ACKs lets one new segment out.
+            final int limitedTransmit = conn.inRecovery ? 0 : Math.min(conn.dupAcks, 2) * conn.mss;
+            final int cwndEdge = conn.sndUna + conn.cwnd + limitedTransmit;
             final int edge = seqLt(peerEdge, cwndEdge) ? peerEdge : cwndEdge;
             final int usable = Math.max(0, edge - conn.sndNxt);
             final int allowed = Math.min(Math.min(conn.mss, queued), usable);

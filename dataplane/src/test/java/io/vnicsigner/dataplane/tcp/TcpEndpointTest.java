@@ -731,6 +731,24 @@ class TcpEndpointTest
         assertArrayEquals(data, read(t, c.connId()));
     }
 
+    @Test
+    void shouldSendNewSegmentPerEarlyDuplicateAckWithLimitedTransmit()
+    {
+        final TcpTester t = new TcpTester(config());
+        final Conn c = t.open(47_006, 0, 7, 60_000);
+        final int start = c.serverIsn() + 1;
+        write(t, c.connId(), bytes(14_600 + 5_000, 3));
+        assertEquals(14_600, payloadBytes(t.drain()), "initial window");
+        t.segment(c.port(), 1, start, ACK, 60_000, null);
+        List<Seg> segs = t.drain();
+        assertEquals(1, segs.size());
+        assertEquals(start + 14_600, segs.get(0).seq(), "first duplicate ACK releases one new segment");
+        t.segment(c.port(), 1, start, ACK, 60_000, null);
+        segs = t.drain();
+        assertEquals(1, segs.size());
+        assertEquals(start + 14_600 + 1460, segs.get(0).seq());
+    }
+
     private static byte[] slice(final byte[] data, final int from, final int to)
     {
         return java.util.Arrays.copyOfRange(data, from, to);
