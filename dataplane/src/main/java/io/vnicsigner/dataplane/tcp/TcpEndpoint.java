@@ -4,7 +4,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.vnicsigner.dataplane.tcp.TcpConnection.NONE;
 import static io.vnicsigner.dataplane.tcp.TcpConnection.seqGeq;
@@ -13,7 +12,6 @@ import static io.vnicsigner.dataplane.tcp.TcpConnection.seqLeq;
 import static io.vnicsigner.dataplane.tcp.TcpConnection.seqLt;
 import static io.vnicsigner.dataplane.tcp.TcpFlags.ACK;
 import static io.vnicsigner.dataplane.tcp.TcpFlags.FIN;
-import static io.vnicsigner.dataplane.tcp.TcpFlags.PSH;
 import static io.vnicsigner.dataplane.tcp.TcpFlags.RST;
 import static io.vnicsigner.dataplane.tcp.TcpFlags.SYN;
 
@@ -35,10 +33,8 @@ import static io.vnicsigner.dataplane.tcp.TcpFlags.SYN;
  */
 public final class TcpEndpoint
 {
-    private static final long ONE_SECOND_NS = 1_000_000_000L;
     private static final int MIN_MSS = 88;
 
-    private final SegmentSink sink;
     private final int localIp;
     private final boolean[] listening;
     private final int maxConnectionsPerInstance;
@@ -52,12 +48,10 @@ public final class TcpEndpoint
     private final long timeWaitNs;
     private final long idleTimeoutNs;
     private final long headerReadTimeoutNs;
-    private final int challengeAcksPerSecond;
     private final long isnKey0;
     private final long isnKey1;
     private final int rcvCapacity;
     private final int sndCapacity;
-    private final int sndMask;
     private final int rcvWscaleWhenOffered;
 
     private final TcpConnection[] slots;
@@ -67,14 +61,13 @@ public final class TcpEndpoint
     private final Int2IntHashMap perInstance;
     private final BufferPool rcvPool;
     private final BufferPool sndPool;
-    private final UnsafeBuffer sndMemory;
     private final ConnectionTimerWheel wheel;
     private final ConnectionTimerWheel.Expiry onExpiry = this::onConnectionTimer;
     private final SynCookies cookies;
     private final RtoEstimator rto;
     private final ReadyList ready;
     private final SendWaitQueue sendWaiters;
-    private final UnsafeBuffer empty = new UnsafeBuffer(new byte[1]);
+    private final TcpSender sender;
 
     private int halfOpenCount;
     private int timeWaitCount;
@@ -86,7 +79,6 @@ public final class TcpEndpoint
      */
     public TcpEndpoint(final TcpConfig config, final SegmentSink sink)
     {
-        this.sink = sink;
         this.localIp = config.localIp;
         this.listening = config.listening.clone();
         this.maxConnectionsPerInstance = config.maxConnectionsPerInstance;
@@ -100,12 +92,10 @@ public final class TcpEndpoint
         this.timeWaitNs = config.timeWaitNs;
         this.idleTimeoutNs = config.idleTimeoutNs;
         this.headerReadTimeoutNs = config.headerReadTimeoutNs;
-        this.challengeAcksPerSecond = config.challengeAcksPerSecond;
         this.isnKey0 = config.isnKey0;
         this.isnKey1 = config.isnKey1;
         this.rcvCapacity = config.receiveBufferSize;
         this.sndCapacity = config.sendBufferSize;
-        this.sndMask = sndCapacity - 1;
         int shift = 0;
         while ((rcvCapacity >> shift) > 65_535)
         {
@@ -126,12 +116,12 @@ public final class TcpEndpoint
         this.perInstance = new Int2IntHashMap(Math.max(16, max * 2), 0.65f, 0); // sized so it never resizes
         this.rcvPool = new BufferPool(rcvCapacity, config.receiveBufferCount);
         this.sndPool = new BufferPool(sndCapacity, config.sendBufferCount);
-        this.sndMemory = sndPool.memory();
         this.wheel = new ConnectionTimerWheel(max, config.timerTickNs, config.timerBuckets);
         this.cookies = new SynCookies(config.cookieKey0, config.cookieKey1);
         this.rto = new RtoEstimator(config.minRtoNs, config.maxRtoNs, config.timerTickNs);
         this.ready = new ReadyList(slots);
         this.sendWaiters = new SendWaitQueue(slots);
+        this.sender = new TcpSender(sink, rcvPool, sndPool, rto, config.mss, config.challengeAcksPerSecond);
     }
 
     // ------------------------------------------------------------------------------------------------ segment input
@@ -225,7 +215,7 @@ public final class TcpEndpoint
         }
         if (!listening[localPort & 0xFFFF])
         {
-            resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
+            sender.resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
             return TcpStatus.NO_CONNECTION;
         }
         if ((flags & ACK) != 0)
@@ -235,7 +225,7 @@ public final class TcpEndpoint
             {
                 return onCookieAck(remoteIp, remotePort, localIp, localPort, seq, ack, flags, window, payload, off, len);
             }
-            emit(localIp, localPort, remoteIp, remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+            sender.sendReset(localIp, localPort, remoteIp, remotePort, ack);
             return (flags & SYN) == 0 && synCookiesEnabled ? TcpStatus.SYN_COOKIE_INVALID : TcpStatus.NO_CONNECTION;
         }
         if ((flags & SYN) == 0)
@@ -245,7 +235,7 @@ public final class TcpEndpoint
 
         if (perInstance.get(remoteIp) >= maxConnectionsPerInstance)
         {
-            resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
+            sender.resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
             return TcpStatus.REJECTED_INSTANCE_LIMIT;
         }
         if (halfOpenCount >= maxHalfOpen)
@@ -253,17 +243,16 @@ public final class TcpEndpoint
             if (synCookiesEnabled)
             {
                 final int cookie = cookies.encode(nowNs, remoteIp, remotePort, localPort, seq, peerMss, peerWscale);
-                final int shift = peerWscale >= 0 ? rcvWscaleWhenOffered : -1;
-                emit(localIp, localPort, remoteIp, remotePort, cookie, seq + 1, SYN | ACK,
-                    Math.min(rcvCapacity, 65_535), ourMss, shift, empty, 0, 0);
+                final int shift = peerWscale >= 0 ? rcvWscaleWhenOffered : -1; // our shift, echoed only if offered
+                sender.sendSynAck(localIp, localPort, remoteIp, remotePort, cookie, seq + 1, shift);
                 return TcpStatus.SYN_COOKIE_SENT;
             }
-            resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
+            sender.resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
             return TcpStatus.REJECTED_HALF_OPEN_LIMIT;
         }
         if (freeSlotCount == 0)
         {
-            resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
+            sender.resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
             return TcpStatus.REJECTED_HOST_LIMIT;
         }
 
@@ -288,8 +277,8 @@ public final class TcpEndpoint
         conn.rttTiming = true;
         conn.rttSeq = conn.iss;
         conn.rttStartNs = nowNs;
-        sendSynAck(conn);
-        armRetransmit(conn);
+        sender.sendSynAck(conn);
+        sender.armRetransmit(conn, nowNs);
         reschedule(conn);
 
         return TcpStatus.SYN_ACCEPTED;
@@ -301,12 +290,12 @@ public final class TcpEndpoint
     {
         if (perInstance.get(remoteIp) >= maxConnectionsPerInstance)
         {
-            emit(localIp, localPort, remoteIp, remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+            sender.sendReset(localIp, localPort, remoteIp, remotePort, ack);
             return TcpStatus.REJECTED_INSTANCE_LIMIT;
         }
         if (freeSlotCount == 0)
         {
-            emit(localIp, localPort, remoteIp, remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+            sender.sendReset(localIp, localPort, remoteIp, remotePort, ack);
             return TcpStatus.REJECTED_HOST_LIMIT;
         }
 
@@ -350,10 +339,10 @@ public final class TcpEndpoint
         {
             if ((flags & ACK) == 0 && seq == conn.irs)
             {
-                sendSynAck(conn);
+                sender.sendSynAck(conn);
                 return TcpStatus.DUPLICATE_SYN;
             }
-            challengeAck(conn);
+            sender.challengeAck(conn, nowNs);
             return TcpStatus.CHALLENGE_ACK;
         }
         if ((flags & ACK) == 0)
@@ -362,12 +351,12 @@ public final class TcpEndpoint
         }
         if (ack != conn.iss + 1)
         {
-            emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
+            sender.sendReset(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, ack);
             return TcpStatus.ACK_UNSENT_DATA;
         }
         if (!isAcceptable(conn, seq, len + ((flags & FIN) != 0 ? 1 : 0)))
         {
-            sendAck(conn);
+            sender.sendAck(conn);
             return TcpStatus.OUT_OF_WINDOW;
         }
 
@@ -412,7 +401,7 @@ public final class TcpEndpoint
         int status = TcpStatus.OK;
         if (!isAcceptable(conn, seq, segLen))
         {
-            if (receiveWindow(conn) == 0 && seq == conn.rcvNxt)
+            if (sender.receiveWindow(conn) == 0 && seq == conn.rcvNxt)
             {
                 dataLen = 0; // RFC 9293 3.10.7.4: with a zero window still process ACK and RST, drop the data
                 conn.ackPending = true;
@@ -428,7 +417,7 @@ public final class TcpEndpoint
                 {
                     conn.timeWaitDeadlineNs = nowNs + timeWaitNs;
                 }
-                sendAck(conn);
+                sender.sendAck(conn);
                 return TcpStatus.OUT_OF_WINDOW;
             }
         }
@@ -444,12 +433,12 @@ public final class TcpEndpoint
                 toClosed(conn, TcpEvent.RESET);
                 return TcpStatus.RESET_ACCEPTED;
             }
-            challengeAck(conn);
+            sender.challengeAck(conn, nowNs);
             return TcpStatus.CHALLENGE_ACK;
         }
         if ((flags & SYN) != 0)
         {
-            challengeAck(conn);
+            sender.challengeAck(conn, nowNs);
             return TcpStatus.CHALLENGE_ACK;
         }
         if ((flags & ACK) == 0)
@@ -459,12 +448,12 @@ public final class TcpEndpoint
 
         if (seqGt(ack, conn.sndMax))
         {
-            sendAck(conn);
+            sender.sendAck(conn);
             return TcpStatus.ACK_UNSENT_DATA;
         }
         if (seqLt(ack, conn.sndUna - Math.max(conn.maxSndWnd, 1)))
         {
-            challengeAck(conn);
+            sender.challengeAck(conn, nowNs);
             return TcpStatus.CHALLENGE_ACK;
         }
 
@@ -547,13 +536,13 @@ public final class TcpEndpoint
             return status;
         }
 
-        output(conn);
+        sender.output(conn, nowNs);
         return status;
     }
 
     private boolean isAcceptable(final TcpConnection conn, final int seq, final int segLen)
     {
-        final int wnd = receiveWindow(conn);
+        final int wnd = sender.receiveWindow(conn);
         final int rcvNxt = conn.rcvNxt;
         if (segLen == 0)
         {
@@ -634,7 +623,7 @@ public final class TcpEndpoint
                 conn.state = TcpState.CLOSING;
                 break;
             case TcpState.FIN_WAIT_2:
-                sendAck(conn);
+                sender.sendAck(conn);
                 conn.ackPending = false;
                 enterTimeWait(conn);
                 break;
@@ -667,7 +656,7 @@ public final class TcpEndpoint
 
         if (NewReno.onNewAck(conn, ack, acked))
         {
-            retransmitFirst(conn); // RFC 6582 partial ACK: the next hole is lost too
+            sender.retransmitFirst(conn); // RFC 6582 partial ACK: the next hole is lost too
         }
 
         if (acked > 0)
@@ -680,7 +669,7 @@ public final class TcpEndpoint
         }
         else if (!conn.persistArmed)
         {
-            armRetransmit(conn);
+            sender.armRetransmit(conn, nowNs);
         }
         if (conn.sendQueued() == 0 && conn.sndChunk != NONE)
         {
@@ -700,195 +689,13 @@ public final class TcpEndpoint
         if (NewReno.onDuplicateAck(conn, ack))
         {
             conn.rttTiming = false;
-            retransmitFirst(conn);
+            sender.retransmitFirst(conn);
             return TcpStatus.FAST_RETRANSMIT;
         }
         return TcpStatus.OK;
     }
 
-    // ------------------------------------------------------------------------------------------------ send path
-
-    private void output(final TcpConnection conn)
-    {
-        final int state = conn.state;
-        if (state != TcpState.ESTABLISHED && state != TcpState.CLOSE_WAIT && state != TcpState.FIN_WAIT_1 &&
-            state != TcpState.CLOSING && state != TcpState.LAST_ACK)
-        {
-            if (conn.ackPending)
-            {
-                sendAck(conn);
-            }
-            return;
-        }
-
-        boolean sent = false;
-        int queued = 0;
-        while (true)
-        {
-            queued = seqGt(conn.sndBufEnd, conn.sndNxt) ? conn.sndBufEnd - conn.sndNxt : 0;
-            final boolean finToSend = conn.finQueued && seqLeq(conn.sndNxt, conn.sndBufEnd);
-            if (queued == 0 && !finToSend)
-            {
-                break;
-            }
-            final int peerEdge = conn.sndWl2 + conn.sndWnd;
-            // RFC 3042 limited transmit: each of the first two duplicate ACKs lets one new segment out.
-            final int limitedTransmit = conn.inRecovery ? 0 : Math.min(conn.dupAcks, 2) * conn.mss;
-            final int cwndEdge = conn.sndUna + conn.cwnd + limitedTransmit;
-            final int edge = seqLt(peerEdge, cwndEdge) ? peerEdge : cwndEdge;
-            final int usable = Math.max(0, edge - conn.sndNxt);
-            final int allowed = Math.min(Math.min(conn.mss, queued), usable);
-            if (allowed < queued && allowed < conn.mss && conn.sndNxt != conn.sndUna &&
-                allowed < conn.maxSndWnd / 2)
-            {
-                break; // sender silly-window avoidance: wait for ACKs to open a worthwhile window
-            }
-            final int n = Math.min(allowed, sndCapacity - (conn.sndNxt & sndMask));
-            final boolean fin = finToSend && n == queued;
-            if (n == 0 && !fin)
-            {
-                break;
-            }
-            sendData(conn, conn.sndNxt, n, fin, n > 0 && n == queued);
-            if (!conn.rttTiming && n > 0 && conn.sndNxt == conn.sndMax)
-            {
-                conn.rttTiming = true;
-                conn.rttSeq = conn.sndNxt;
-                conn.rttStartNs = nowNs;
-            }
-            conn.sndNxt += n + (fin ? 1 : 0);
-            if (seqGt(conn.sndNxt, conn.sndMax))
-            {
-                conn.sndMax = conn.sndNxt;
-            }
-            if (!conn.rtxArmed)
-            {
-                conn.persistArmed = false;
-                armRetransmit(conn);
-            }
-            sent = true;
-        }
-        if (!sent && conn.ackPending)
-        {
-            sendAck(conn);
-        }
-        conn.ackPending = false;
-
-        if (queued > 0 && conn.sndNxt == conn.sndUna && seqLeq(conn.sndWl2 + conn.sndWnd, conn.sndNxt) &&
-            !conn.persistArmed)
-        {
-            conn.rtxArmed = false;
-            conn.persistArmed = true;
-            conn.retransmits = 0;
-            conn.rtxDeadlineNs = nowNs + rto.backedOff(conn);
-        }
-    }
-
-    private void retransmitFirst(final TcpConnection conn)
-    {
-        final int queued = conn.sendQueued();
-        int n = Math.min(conn.mss, queued);
-        n = Math.min(n, sndCapacity - (conn.sndUna & sndMask));
-        final boolean fin = conn.finQueued && n == queued && !conn.finAcked();
-        if (n > 0 || fin)
-        {
-            sendData(conn, conn.sndUna, n, fin, n > 0 && n == queued);
-        }
-    }
-
-    private void sendData(final TcpConnection conn, final int seq, final int n, final boolean fin, final boolean psh)
-    {
-        final int flags = ACK | (fin ? FIN : 0) | (psh ? PSH : 0);
-        final int window = advertiseWindow(conn);
-        if (n > 0)
-        {
-            emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, seq, conn.rcvNxt, flags, window,
-                -1, -1, sndMemory, sndPool.baseOffset(conn.sndChunk) + (seq & sndMask), n);
-        }
-        else
-        {
-            emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, seq, conn.rcvNxt, flags, window,
-                -1, -1, empty, 0, 0);
-        }
-    }
-
-    private void sendSynAck(final TcpConnection conn)
-    {
-        emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.iss, conn.rcvNxt, SYN | ACK,
-            Math.min(rcvCapacity, 65_535), ourMss, conn.sndWscaleOffered ? conn.rcvWscale : -1,
-            empty, 0, 0);
-    }
-
-    private void sendAck(final TcpConnection conn)
-    {
-        emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndNxt, conn.rcvNxt, ACK,
-            advertiseWindow(conn), -1, -1, empty, 0, 0);
-        conn.ackPending = false;
-    }
-
-    private void challengeAck(final TcpConnection conn)
-    {
-        if (nowNs - conn.challengeWindowStartNs >= ONE_SECOND_NS || conn.challengeWindowStartNs == 0)
-        {
-            conn.challengeWindowStartNs = nowNs;
-            conn.challengeAcks = 0;
-        }
-        if (conn.challengeAcks < challengeAcksPerSecond)
-        {
-            conn.challengeAcks++;
-            sendAck(conn);
-        }
-    }
-
-    private int advertiseWindow(final TcpConnection conn)
-    {
-        final int window = receiveWindow(conn);
-        final int field = Math.min(window >> conn.rcvWscale, 65_535);
-        conn.lastAdvRightEdge = conn.rcvNxt + (field << conn.rcvWscale);
-        return field;
-    }
-
-    private int receiveWindow(final TcpConnection conn)
-    {
-        if (conn.rcvChunk == NONE && rcvPool.available() == 0)
-        {
-            return 0;
-        }
-        return Math.max(0, rcvCapacity - (conn.rcvNxt - conn.readSeq));
-    }
-
-    private void resetFor(
-        final int remoteIp, final int remotePort, final int localIp, final int localPort, final int seq,
-        final int ack, final int flags, final int len)
-    {
-        if ((flags & ACK) != 0)
-        {
-            emit(localIp, localPort, remoteIp, remotePort, ack, 0, RST, 0, -1, -1, empty, 0, 0);
-        }
-        else
-        {
-            final int segLen = len + ((flags & SYN) != 0 ? 1 : 0) + ((flags & FIN) != 0 ? 1 : 0);
-            emit(localIp, localPort, remoteIp, remotePort, 0, seq + segLen, RST | ACK, 0, -1, -1, empty, 0, 0);
-        }
-    }
-
-    private void emit(
-        final int localIp, final int localPort, final int remoteIp, final int remotePort, final int seq,
-        final int ack, final int flags, final int window, final int mss, final int wscale, final DirectBuffer data,
-        final int off, final int len)
-    {
-        sink.onSegment(localIp, localPort, remoteIp, remotePort, seq, ack, flags, window, mss, wscale, data, off, len);
-    }
-
     // ---------------------------------------------------------------------------------------------------- timers
-
-    private void armRetransmit(final TcpConnection conn)
-    {
-        conn.rtxArmed = true;
-        conn.persistArmed = false;
-        conn.rtxDeadlineNs = nowNs + rto.backedOff(conn);
-    }
-
 
     private void touchIdle(final TcpConnection conn)
     {
@@ -996,8 +803,8 @@ public final class TcpEndpoint
             }
             conn.retransmits++;
             conn.rttTiming = false;
-            sendSynAck(conn);
-            armRetransmit(conn);
+            sender.sendSynAck(conn);
+            sender.armRetransmit(conn, nowNs);
             return;
         }
 
@@ -1006,7 +813,7 @@ public final class TcpEndpoint
             if (conn.sendQueued() > 0 && conn.sndChunk != NONE)
             {
                 // Probe with one new byte; it is accounted in sndMax only, so the window stays authoritative.
-                sendData(conn, conn.sndNxt, 1, false, false);
+                sender.sendData(conn, conn.sndNxt, 1, false, false);
                 if (seqGt(conn.sndNxt + 1, conn.sndMax))
                 {
                     conn.sndMax = conn.sndNxt + 1;
@@ -1031,10 +838,10 @@ public final class TcpEndpoint
         conn.rttTiming = false;
         conn.sndNxt = conn.sndUna;
         conn.rtxArmed = false;
-        output(conn);
+        sender.output(conn, nowNs);
         if (!conn.rtxArmed && !conn.persistArmed && conn.sndUna != conn.sndMax)
         {
-            armRetransmit(conn);
+            sender.armRetransmit(conn, nowNs);
         }
     }
 
@@ -1109,8 +916,7 @@ public final class TcpEndpoint
 
     private void abortConnection(final TcpConnection conn)
     {
-        emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndNxt, conn.rcvNxt, RST | ACK, 0,
-            -1, -1, empty, 0, 0);
+        sender.sendReset(conn);
         toClosed(conn, TcpEvent.RESET);
     }
 
@@ -1298,7 +1104,7 @@ public final class TcpEndpoint
             final int newWindow = rcvCapacity - (conn.rcvNxt - conn.readSeq);
             if (newWindow - oldRemaining >= Math.min(rcvCapacity / 2, 2 * conn.mss))
             {
-                sendAck(conn); // window update (RFC 9293 receiver SWS avoidance threshold)
+                sender.sendAck(conn); // window update (RFC 9293 receiver SWS avoidance threshold)
             }
         }
         return n;
@@ -1366,7 +1172,7 @@ public final class TcpEndpoint
             sndPool.copyIn(conn.sndChunk, conn.sndBufEnd, src, off, n);
             conn.sndBufEnd += n;
             touchIdle(conn);
-            output(conn);
+            sender.output(conn, nowNs);
             reschedule(conn);
         }
         return n;
@@ -1397,7 +1203,7 @@ public final class TcpEndpoint
             return TcpStatus.OK;
         }
         conn.finQueued = true;
-        output(conn);
+        sender.output(conn, nowNs);
         reschedule(conn);
         return TcpStatus.OK;
     }
@@ -1416,8 +1222,7 @@ public final class TcpEndpoint
         }
         if (conn.state != TcpState.TIME_WAIT && conn.state != TcpState.CLOSED)
         {
-            emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndNxt, conn.rcvNxt, RST | ACK,
-                0, -1, -1, empty, 0, 0);
+            sender.sendReset(conn);
         }
         conn.appAttached = false;
         if (conn.state == TcpState.TIME_WAIT)
