@@ -2,8 +2,6 @@ package io.vnicsigner.dataplane.tcp;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Int2IntHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
 
 import static io.vnicsigner.dataplane.tcp.TcpConnection.NONE;
 import static io.vnicsigner.dataplane.tcp.TcpConnection.seqGeq;
@@ -54,11 +52,7 @@ public final class TcpEndpoint
     private final int sndCapacity;
     private final int rcvWscaleWhenOffered;
 
-    private final TcpConnection[] slots;
-    private final int[] freeSlots;
-    private int freeSlotCount;
-    private final Long2ObjectHashMap<TcpConnection> byTuple;
-    private final Int2IntHashMap perInstance;
+    private final ConnectionTable table;
     private final BufferPool rcvPool;
     private final BufferPool sndPool;
     private final ConnectionTimerWheel wheel;
@@ -104,23 +98,14 @@ public final class TcpEndpoint
         this.rcvWscaleWhenOffered = shift;
 
         final int max = config.maxConnections;
-        this.slots = new TcpConnection[max];
-        this.freeSlots = new int[max];
-        for (int i = 0; i < max; i++)
-        {
-            slots[i] = new TcpConnection(i, config.maxOutOfOrderIntervals);
-            freeSlots[i] = max - 1 - i;
-        }
-        this.freeSlotCount = max;
-        this.byTuple = new Long2ObjectHashMap<>(Math.max(16, max * 2), 0.65f);
-        this.perInstance = new Int2IntHashMap(Math.max(16, max * 2), 0.65f, 0); // sized so it never resizes
+        this.table = new ConnectionTable(max, config.maxOutOfOrderIntervals);
         this.rcvPool = new BufferPool(rcvCapacity, config.receiveBufferCount);
         this.sndPool = new BufferPool(sndCapacity, config.sendBufferCount);
         this.wheel = new ConnectionTimerWheel(max, config.timerTickNs, config.timerBuckets);
         this.cookies = new SynCookies(config.cookieKey0, config.cookieKey1);
         this.rto = new RtoEstimator(config.minRtoNs, config.maxRtoNs, config.timerTickNs);
-        this.ready = new ReadyList(slots);
-        this.sendWaiters = new SendWaitQueue(slots);
+        this.ready = new ReadyList(table.slots());
+        this.sendWaiters = new SendWaitQueue(table.slots());
         this.sender = new TcpSender(sink, rcvPool, sndPool, rto, config.mss, config.challengeAcksPerSecond);
     }
 
@@ -166,8 +151,7 @@ public final class TcpEndpoint
             return TcpStatus.INVALID;
         }
 
-        final long key = tupleKey(remoteIp, remotePort, localPort);
-        TcpConnection conn = byTuple.get(key);
+        TcpConnection conn = table.find(remoteIp, remotePort, localPort);
         if (null != conn && conn.state == TcpState.TIME_WAIT && (f & (SYN | ACK)) == SYN &&
             seqGt(seq, conn.rcvNxt) && !conn.appAttached)
         {
@@ -233,7 +217,7 @@ public final class TcpEndpoint
             return TcpStatus.NO_CONNECTION;
         }
 
-        if (perInstance.get(remoteIp) >= maxConnectionsPerInstance)
+        if (table.instanceCount(remoteIp) >= maxConnectionsPerInstance)
         {
             sender.resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
             return TcpStatus.REJECTED_INSTANCE_LIMIT;
@@ -250,13 +234,13 @@ public final class TcpEndpoint
             sender.resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
             return TcpStatus.REJECTED_HALF_OPEN_LIMIT;
         }
-        if (freeSlotCount == 0)
+        if (table.isFull())
         {
             sender.resetFor(remoteIp, remotePort, localIp, localPort, seq, ack, flags, len);
             return TcpStatus.REJECTED_HOST_LIMIT;
         }
 
-        final TcpConnection conn = allocate(remoteIp, remotePort, localIp, localPort);
+        final TcpConnection conn = table.allocate(remoteIp, remotePort, localIp, localPort);
         conn.irs = seq;
         conn.rcvNxt = seq + 1;
         conn.readSeq = seq + 1;
@@ -288,19 +272,19 @@ public final class TcpEndpoint
         final int remoteIp, final int remotePort, final int localIp, final int localPort, final int seq,
         final int ack, final int flags, final int window, final DirectBuffer payload, final int off, final int len)
     {
-        if (perInstance.get(remoteIp) >= maxConnectionsPerInstance)
+        if (table.instanceCount(remoteIp) >= maxConnectionsPerInstance)
         {
             sender.sendReset(localIp, localPort, remoteIp, remotePort, ack);
             return TcpStatus.REJECTED_INSTANCE_LIMIT;
         }
-        if (freeSlotCount == 0)
+        if (table.isFull())
         {
             sender.sendReset(localIp, localPort, remoteIp, remotePort, ack);
             return TcpStatus.REJECTED_HOST_LIMIT;
         }
 
         final int cookie = ack - 1;
-        final TcpConnection conn = allocate(remoteIp, remotePort, localIp, localPort);
+        final TcpConnection conn = table.allocate(remoteIp, remotePort, localIp, localPort);
         conn.fromCookie = true;
         conn.irs = seq - 1;
         conn.rcvNxt = seq;
@@ -743,7 +727,7 @@ public final class TcpEndpoint
 
     private void onConnectionTimer(final int slot, final long nowNs)
     {
-        final TcpConnection conn = slots[slot];
+        final TcpConnection conn = table.slot(slot);
         final int generation = conn.generation;
         if (conn.state == TcpState.CLOSED)
         {
@@ -847,21 +831,6 @@ public final class TcpEndpoint
 
     // ----------------------------------------------------------------------------------------------- lifecycle
 
-    private TcpConnection allocate(final int remoteIp, final int remotePort, final int localIp, final int localPort)
-    {
-        final TcpConnection conn = slots[freeSlots[--freeSlotCount]];
-        conn.reset();
-        conn.key = tupleKey(remoteIp, remotePort, localPort);
-        conn.remoteIp = remoteIp;
-        conn.remotePort = remotePort & 0xFFFF;
-        conn.localIp = localIp;
-        conn.localPort = localPort & 0xFFFF;
-        conn.countedInInstance = true;
-        perInstance.put(remoteIp, perInstance.get(remoteIp) + 1);
-        byTuple.put(conn.key, conn);
-        return conn;
-    }
-
     private void negotiate(final TcpConnection conn, final int peerMss, final int peerWscale)
     {
         conn.mss = Math.min(Math.max(peerMss > 0 ? peerMss : 536, MIN_MSS), ourMss); // a tiny MSS would amplify work
@@ -872,7 +841,7 @@ public final class TcpEndpoint
 
     private void enterTimeWait(final TcpConnection conn)
     {
-        uncountInstance(conn);
+        table.uncountInstance(conn);
         conn.rtxArmed = false;
         conn.persistArmed = false;
         conn.idleArmed = false;
@@ -895,10 +864,7 @@ public final class TcpEndpoint
             timeWaitCount--;
         }
         conn.state = TcpState.CLOSED;
-        if (byTuple.get(conn.key) == conn)
-        {
-            byTuple.remove(conn.key); // the tuple is free for a new connection at once
-        }
+        table.unmap(conn); // the tuple is free for a new connection at once
         conn.rtxArmed = false;
         conn.persistArmed = false;
         conn.idleArmed = false;
@@ -920,23 +886,6 @@ public final class TcpEndpoint
         toClosed(conn, TcpEvent.RESET);
     }
 
-    private void uncountInstance(final TcpConnection conn)
-    {
-        if (conn.countedInInstance)
-        {
-            conn.countedInInstance = false;
-            final int count = perInstance.get(conn.remoteIp) - 1;
-            if (count <= 0)
-            {
-                perInstance.remove(conn.remoteIp);
-            }
-            else
-            {
-                perInstance.put(conn.remoteIp, count);
-            }
-        }
-    }
-
     private void freeSlot(final TcpConnection conn)
     {
         if (conn.state == TcpState.TIME_WAIT)
@@ -946,11 +895,6 @@ public final class TcpEndpoint
         if (conn.halfOpen)
         {
             halfOpenCount--;
-        }
-        uncountInstance(conn);
-        if (byTuple.get(conn.key) == conn)
-        {
-            byTuple.remove(conn.key);
         }
         wheel.cancel(conn.slot);
         ready.remove(conn);
@@ -965,9 +909,7 @@ public final class TcpEndpoint
             conn.sndChunk = NONE;
             wakeSendWaiter();
         }
-        conn.generation = (conn.generation + 1) & 0x7FFF;
-        conn.reset();
-        freeSlots[freeSlotCount++] = conn.slot;
+        table.release(conn);
     }
 
     private void detach(final TcpConnection conn)
@@ -984,11 +926,6 @@ public final class TcpEndpoint
             conn.rcvChunk = NONE;
             conn.readSeq = conn.rcvNxt;
         }
-    }
-
-    private static long tupleKey(final int remoteIp, final int remotePort, final int localPort)
-    {
-        return ((long)remoteIp << 32) | ((long)(remotePort & 0xFFFF) << 16) | (localPort & 0xFFFF);
     }
 
     private int isn(final int remoteIp, final int remotePort, final int localIp, final int localPort)
@@ -1051,23 +988,12 @@ public final class TcpEndpoint
 
     // ------------------------------------------------------------------------------------------ application API
 
-    private TcpConnection lookup(final int connId)
-    {
-        final int slot = connId & 0xFFFF;
-        if (connId < 0 || slot >= slots.length)
-        {
-            return null;
-        }
-        final TcpConnection conn = slots[slot];
-        return conn.appAttached && conn.generation == (connId >>> 16) ? conn : null;
-    }
-
     /**
      * @return in-order bytes ready to read, or {@link TcpStatus#ERR_UNKNOWN_CONNECTION}.
      */
     public int readable(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         return null == conn ? TcpStatus.ERR_UNKNOWN_CONNECTION : conn.rcvNxt - conn.readSeq - (conn.peerFin ? 1 : 0);
     }
 
@@ -1078,7 +1004,7 @@ public final class TcpEndpoint
      */
     public int read(final int connId, final MutableDirectBuffer dst, final int off, final int len)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         if (null == conn)
         {
             return TcpStatus.ERR_UNKNOWN_CONNECTION;
@@ -1115,7 +1041,7 @@ public final class TcpEndpoint
      */
     public int writable(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         if (null == conn)
         {
             return TcpStatus.ERR_UNKNOWN_CONNECTION;
@@ -1139,7 +1065,7 @@ public final class TcpEndpoint
      */
     public int write(final int connId, final DirectBuffer src, final int off, final int len)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         if (null == conn)
         {
             return TcpStatus.ERR_UNKNOWN_CONNECTION;
@@ -1185,7 +1111,7 @@ public final class TcpEndpoint
      */
     public int close(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         if (null == conn)
         {
             return TcpStatus.ERR_UNKNOWN_CONNECTION;
@@ -1215,7 +1141,7 @@ public final class TcpEndpoint
      */
     public int abort(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         if (null == conn)
         {
             return TcpStatus.ERR_UNKNOWN_CONNECTION;
@@ -1242,7 +1168,7 @@ public final class TcpEndpoint
      */
     public int setDeadline(final int connId, final long deadlineNs)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         if (null == conn)
         {
             return TcpStatus.ERR_UNKNOWN_CONNECTION;
@@ -1261,7 +1187,7 @@ public final class TcpEndpoint
      */
     public int clearDeadline(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         if (null == conn)
         {
             return TcpStatus.ERR_UNKNOWN_CONNECTION;
@@ -1279,7 +1205,7 @@ public final class TcpEndpoint
      */
     public int state(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         return null == conn ? TcpStatus.ERR_UNKNOWN_CONNECTION : conn.state;
     }
 
@@ -1288,7 +1214,7 @@ public final class TcpEndpoint
      */
     public int remoteIp(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         return null == conn ? 0 : conn.remoteIp;
     }
 
@@ -1297,7 +1223,7 @@ public final class TcpEndpoint
      */
     public int remotePort(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         return null == conn ? TcpStatus.ERR_UNKNOWN_CONNECTION : conn.remotePort;
     }
 
@@ -1306,14 +1232,14 @@ public final class TcpEndpoint
      */
     public int localPort(final int connId)
     {
-        final TcpConnection conn = lookup(connId);
+        final TcpConnection conn = table.lookup(connId);
         return null == conn ? TcpStatus.ERR_UNKNOWN_CONNECTION : conn.localPort;
     }
 
     /** @return slots in use, including SYN-RECEIVED and TIME-WAIT. */
     public int connectionCount()
     {
-        return slots.length - freeSlotCount;
+        return table.inUse();
     }
 
     /** @return connections in SYN-RECEIVED. */
@@ -1331,7 +1257,7 @@ public final class TcpEndpoint
     /** @return live connections counted against {@code remoteIp}'s instance limit. */
     public int instanceConnectionCount(final int remoteIp)
     {
-        return perInstance.get(remoteIp);
+        return table.instanceCount(remoteIp);
     }
 
     /** @return free receive buffers in the pool. */
