@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.vnicsigner.dataplane.frame.Ipv4Address;
 import io.vnicsigner.dataplane.frame.MacAddress;
+import io.vnicsigner.dataplane.pipeline.DataplaneLimits;
 import io.vnicsigner.dataplane.pipeline.IdleStrategies;
 import io.vnicsigner.dataplane.pipeline.ThreadingMode;
 import io.vnicsigner.dataplane.port.PortSpecs;
@@ -29,9 +30,13 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader
 {
-    private static final Set<String> TOP_KEYS = Set.of("signingIp", "signingMac", "uplink", "instances", "threading");
+    private static final Set<String> TOP_KEYS =
+        Set.of("signingIp", "signingMac", "uplink", "instances", "threading", "limits");
+    private static final Set<String> LIMIT_KEYS = Set.of("connections", "connectionsPerInstance", "halfOpen",
+        "tcpBuffers", "httpSessions", "idleTimeoutSeconds", "headerReadTimeoutSeconds", "verifyChecksums");
+    private static final Set<String> FAULT_KEYS = Set.of("seed", "drop", "duplicate", "reorder");
     private static final Set<String> UPLINK_KEYS = Set.of("port");
-    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit");
+    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults");
     private static final Set<String> THREADING_KEYS = Set.of("mode", "idle");
 
     private ConfigLoader()
@@ -118,7 +123,7 @@ public final class ConfigLoader
             unique(macs, mac, macNode);
             unique(ips, ip, ipNode);
             unique(portOwners, port, portNode);
-            instances.add(new InstanceConfig(id, tenant, mac, ip, port, hopLimit));
+            instances.add(new InstanceConfig(id, tenant, mac, ip, port, hopLimit, faults(node.get("faults"))));
         }
 
         final YamlNode threading = root.get("threading");
@@ -141,7 +146,49 @@ public final class ConfigLoader
             throw new ConfigException(idleNode.where() + "unknown idle strategy '" + idle +
                 "' (poll, backoff, sleep, yield, busy-spin)");
         }
-        return new VnicConfig(new SigningIp(signingIp, signingMac), uplinkPort, List.copyOf(instances), mode, idle);
+        return new VnicConfig(
+            new SigningIp(signingIp, signingMac), uplinkPort, List.copyOf(instances), mode, idle,
+            limits(root.get("limits")));
+    }
+
+    private static DataplaneLimits limits(final YamlNode node) throws ConfigException
+    {
+        node.requireMap(LIMIT_KEYS);
+        final DataplaneLimits d = DataplaneLimits.defaults();
+        final int connections = node.get("connections").integer(d.connections(), 1, 1_000_000);
+        final YamlNode perInstance = node.get("connectionsPerInstance");
+        final int connectionsPerInstance = perInstance.integer(d.connectionsPerInstance(), 1, 1_000_000);
+        if (connectionsPerInstance > connections)
+        {
+            throw new ConfigException(perInstance.where() + "must not exceed limits.connections (" + connections + ")");
+        }
+        return new DataplaneLimits(
+            connections,
+            connectionsPerInstance,
+            node.get("halfOpen").integer(d.halfOpen(), 1, 1_000_000),
+            node.get("tcpBuffers").integer(d.tcpBuffers(), 1, 1_000_000),
+            node.get("httpSessions").integer(d.httpSessions(), 1, 100_000),
+            seconds(node.get("idleTimeoutSeconds"), d.idleTimeoutNs()),
+            seconds(node.get("headerReadTimeoutSeconds"), d.headerReadTimeoutNs()),
+            node.get("verifyChecksums").bool(d.verifyChecksums()));
+    }
+
+    private static long seconds(final YamlNode node, final long defaultNs) throws ConfigException
+    {
+        return java.util.concurrent.TimeUnit.SECONDS.toNanos(
+            node.integer((int)java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(defaultNs), 1, 86_400));
+    }
+
+    private static InstanceConfig.Faults faults(final YamlNode node) throws ConfigException
+    {
+        if (node.isMissing())
+        {
+            return null;
+        }
+        node.requireMap(FAULT_KEYS);
+        return new InstanceConfig.Faults(
+            node.get("seed").integer(1, Integer.MIN_VALUE, Integer.MAX_VALUE),
+            node.get("drop").fraction(0), node.get("duplicate").fraction(0), node.get("reorder").fraction(0));
     }
 
     private static <K> void unique(final Map<K, String> seen, final K key, final YamlNode node) throws ConfigException

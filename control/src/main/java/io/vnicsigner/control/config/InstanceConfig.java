@@ -6,7 +6,15 @@ package io.vnicsigner.control.config;
  * @param mac      48-bit MAC, see {@link io.vnicsigner.dataplane.frame.MacAddress}.
  * @param ip       IPv4 address as an int.
  * @param hopLimit IP TTL of the packets the signing IP sends to this guest.
+ * @param faults   fault injection on this guest's port, or null.
  */
-public record InstanceConfig(String id, String tenant, long mac, int ip, String port, int hopLimit)
+public record InstanceConfig(String id, String tenant, long mac, int ip, String port, int hopLimit, Faults faults)
 {
+    /**
+     * Damage injected into the guest port's traffic (both directions) from a seeded RNG, for loss and reordering
+     * tests; null for none.
+     */
+    public record Faults(long seed, double drop, double duplicate, double reorder)
+    {
+    }
 }

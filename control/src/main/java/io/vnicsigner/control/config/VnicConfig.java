@@ -2,6 +2,7 @@ package io.vnicsigner.control.config;
 
 import java.util.List;
 
+import io.vnicsigner.dataplane.pipeline.DataplaneLimits;
 import io.vnicsigner.dataplane.pipeline.ThreadingMode;
 import io.vnicsigner.dataplane.switching.SigningIp;
 
@@ -13,6 +14,7 @@ public record VnicConfig(
     String uplinkPort,
     List<InstanceConfig> instances,
     ThreadingMode threadingMode,
-    String idleStrategy)
+    String idleStrategy,
+    DataplaneLimits limits)
 {
 }

@@ -131,6 +131,37 @@ final class YamlNode
         return i;
     }
 
+    double fraction(final double defaultValue) throws ConfigException
+    {
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        if (!(value instanceof Number number))
+        {
+            throw new ConfigException(where() + "must be a number within 0..1, not " + describe(value));
+        }
+        final double d = number.doubleValue();
+        if (!(d >= 0.0 && d <= 1.0))
+        {
+            throw new ConfigException(where() + "must be within 0..1, not " + d);
+        }
+        return d;
+    }
+
+    boolean bool(final boolean defaultValue) throws ConfigException
+    {
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        if (!(value instanceof Boolean b))
+        {
+            throw new ConfigException(where() + "must be true or false, not " + describe(value));
+        }
+        return b;
+    }
+
     String where()
     {
         return (path.isEmpty() ? "(top level)" : path) + ": ";

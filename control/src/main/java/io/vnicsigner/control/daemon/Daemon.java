@@ -9,6 +9,7 @@ import io.vnicsigner.control.config.VnicConfig;
 import io.vnicsigner.dataplane.counters.CountersFile;
 import io.vnicsigner.dataplane.pipeline.Dataplane;
 import io.vnicsigner.dataplane.pipeline.ThreadingMode;
+import io.vnicsigner.dataplane.port.FaultInjectingPort;
 import io.vnicsigner.dataplane.port.Port;
 import io.vnicsigner.dataplane.port.PortSpecs;
 import io.vnicsigner.linux.LinuxException;
@@ -50,7 +51,10 @@ public final class Daemon implements AutoCloseable
             final List<Dataplane.Guest> guests = new ArrayList<>();
             for (final InstanceConfig instance : config.instances())
             {
-                final Port port = open(instance.port(), "instance " + instance.id(), opened);
+                final Port opened0 = open(instance.port(), "instance " + instance.id(), opened);
+                final InstanceConfig.Faults faults = instance.faults();
+                final Port port = faults == null ? opened0 : new FaultInjectingPort(
+                    opened0, faults.seed(), faults.drop(), faults.duplicate(), faults.reorder());
                 guests.add(new Dataplane.Guest(
                     instance.id(), instance.tenant(), instance.mac(), instance.ip(), instance.hopLimit(), port));
             }
@@ -59,7 +63,8 @@ public final class Daemon implements AutoCloseable
             final CountersManager manager = countersFile.newManager();
             final ThreadingMode mode = modeOverride != null ? modeOverride : config.threadingMode();
             final Dataplane dataplane = Dataplane.start(
-                config.signingIp(), uplink, guests, mode, config.idleStrategy(), manager, new SystemEpochNanoClock());
+                config.signingIp(), uplink, guests, mode, config.idleStrategy(), config.limits(), manager,
+                new SystemEpochNanoClock());
             return new Daemon(countersFile, dataplane);
         }
         catch (final StartException | RuntimeException e)

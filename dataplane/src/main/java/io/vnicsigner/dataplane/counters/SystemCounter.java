@@ -26,7 +26,30 @@ public enum SystemCounter
     SIGNING_IP_BAD_CHECKSUM(17, "IPv4 to the signing IP dropped: bad IPv4 header checksum"),
     TCP_SEGMENTS_IN(18, "TCP segments to the signing IP received"),
     TCP_INVALID_SEGMENTS(19, "TCP segments to the signing IP dropped: malformed or bad checksum"),
-    TCP_RST_SENT(20, "TCP resets sent by the signing IP");
+    TCP_RST_SENT(20, "TCP resets sent by the signing IP"),
+    TCP_SEGMENTS_OUT(21, "TCP segments sent by the signing IP"),
+    TCP_CONNECTIONS_ACCEPTED(22, "TCP connections to the signing IP established"),
+    TCP_CONNECTIONS_RESET(23, "TCP connections reset or given up (retransmission limit, RST from the guest)"),
+    TCP_REJECTED_HOST_LIMIT(24, "TCP SYNs refused with RST: connections on the host at their limit"),
+    TCP_REJECTED_INSTANCE_LIMIT(25, "TCP SYNs refused with RST: the instance's connections at their limit"),
+    TCP_REJECTED_HALF_OPEN_LIMIT(26, "TCP SYNs refused with RST: half-open table full and SYN cookies off"),
+    TCP_SYN_COOKIES_SENT(27, "TCP SYN cookies sent: half-open table full"),
+    TCP_SYN_COOKIES_INVALID(28, "TCP ACKs dropped: not a valid SYN cookie"),
+    TCP_OUT_OF_WINDOW(29, "TCP segments outside the receive window (answered with an ACK)"),
+    TCP_OUT_OF_ORDER_DROPPED(30, "TCP out-of-order segments dropped: reassembly intervals full"),
+    TCP_NO_RECEIVE_BUFFER(31, "TCP segments dropped: receive buffer pool exhausted"),
+    TCP_IDLE_TIMEOUTS(32, "TCP connections closed after the idle keep-alive timeout"),
+    TCP_TO_UNKNOWN_GUEST(33, "TCP segments the endpoint sent to an IP no guest has (dropped)"),
+    HTTP_REQUESTS(34, "HTTP requests received at the signing IP"),
+    HTTP_RESPONSES_2XX(35, "HTTP responses 2xx from the signing IP"),
+    HTTP_RESPONSES_404(36, "HTTP responses 404: no route"),
+    HTTP_RESPONSES_400(37, "HTTP responses 400: malformed request (connection closed)"),
+    HTTP_RESPONSES_413(38, "HTTP responses 413: body too large"),
+    HTTP_RESPONSES_414_431(39, "HTTP responses 414/431: request line or headers too large"),
+    HTTP_RESPONSES_501_505(40, "HTTP responses 501/505: unsupported transfer coding or version"),
+    HTTP_HEADER_TIMEOUTS(41, "HTTP connections reset: request head not complete within the header-read timeout"),
+    HTTP_SESSIONS_EXHAUSTED(42, "HTTP requests that waited for a free parser (session pool empty)"),
+    HTTP_RESPONSE_OVERFLOWS(43, "HTTP connections reset: a response did not fit the send buffer");
 
     private final int id;
     private final String label;

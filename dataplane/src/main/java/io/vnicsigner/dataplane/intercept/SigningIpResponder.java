@@ -132,6 +132,14 @@ public final class SigningIpResponder
         tcp.onSegment(guest, ip, tcpIn, nowNs);
     }
 
+    /**
+     * Gives the TCP handler its turn: timers and connection service.
+     */
+    public int doWork(final long nowNs)
+    {
+        return tcp.doWork(nowNs);
+    }
+
     private int nextIdentification()
     {
         identification = (identification + 1) & 0xFFFF;

@@ -6,7 +6,11 @@ import io.vnicsigner.dataplane.counters.PortCounters;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.intercept.SigningIpResponder;
-import io.vnicsigner.dataplane.intercept.TcpResetter;
+import io.vnicsigner.dataplane.http.HttpLimits;
+import io.vnicsigner.dataplane.intercept.HttpSessions;
+import io.vnicsigner.dataplane.intercept.TcpInterceptor;
+import io.vnicsigner.dataplane.tcp.TcpConfig;
+import io.vnicsigner.dataplane.tcp.TcpEndpoint;
 import io.vnicsigner.dataplane.port.Port;
 import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
@@ -56,6 +60,14 @@ public final class Dataplane implements AutoCloseable
         final SigningIp signingIp, final Port uplink, final List<Guest> guestSpecs, final ThreadingMode mode,
         final String idleStrategy, final CountersManager manager, final EpochNanoClock clock)
     {
+        return start(signingIp, uplink, guestSpecs, mode, idleStrategy, DataplaneLimits.defaults(), manager, clock);
+    }
+
+    public static Dataplane start(
+        final SigningIp signingIp, final Port uplink, final List<Guest> guestSpecs, final ThreadingMode mode,
+        final String idleStrategy, final DataplaneLimits limits, final CountersManager manager,
+        final EpochNanoClock clock)
+    {
         final SystemCounters counters = new SystemCounters(manager);
         final PortCounters uplinkCounters = new PortCounters(manager, uplink.name());
         final GuestPort[] guests = new GuestPort[guestSpecs.size()];
@@ -72,8 +84,12 @@ public final class Dataplane implements AutoCloseable
             pollFds[i + 1] = g.port().pollFd();
         }
         final Transmitter transmitter = new Transmitter(counters);
-        final SigningIpResponder responder = new SigningIpResponder(
-            signingIp, counters, transmitter, new TcpResetter(signingIp, counters, transmitter));
+        final TcpConfig tcpConfig = tcpConfig(signingIp, limits);
+        final TcpInterceptor tcp = new TcpInterceptor(
+            signingIp, guests, counters, transmitter, sink -> new TcpEndpoint(tcpConfig, sink),
+            endpoint -> new HttpSessions(endpoint, counters, new HttpLimits(), limits.httpSessions(),
+                limits.connections(), limits.headerReadTimeoutNs()), limits.verifyChecksums());
+        final SigningIpResponder responder = new SigningIpResponder(signingIp, counters, transmitter, tcp);
         final SwitchAgent switchAgent = new SwitchAgent(
             uplink, uplinkCounters, guests, signingIp, counters, transmitter, responder, clock);
 
@@ -102,6 +118,23 @@ public final class Dataplane implements AutoCloseable
             }
         }
         return new Dataplane(uplink, guests, allCounters, switchAgent, runner, invoker);
+    }
+
+    private static TcpConfig tcpConfig(final SigningIp signingIp, final DataplaneLimits limits)
+    {
+        // Keys for RFC 6528 ISNs and SYN cookies are drawn fresh at every start.
+        final java.security.SecureRandom random = new java.security.SecureRandom();
+        return new TcpConfig()
+            .localIp(signingIp.ip())
+            .maxConnections(limits.connections())
+            .maxConnectionsPerInstance(limits.connectionsPerInstance())
+            .maxHalfOpen(limits.halfOpen())
+            .receiveBufferCount(limits.tcpBuffers())
+            .sendBufferCount(limits.tcpBuffers())
+            .idleTimeoutNs(limits.idleTimeoutNs())
+            .headerReadTimeoutNs(limits.headerReadTimeoutNs())
+            .isnKey(random.nextLong(), random.nextLong())
+            .cookieKey(random.nextLong(), random.nextLong());
     }
 
     private static int[] validFds(final int[] fds)

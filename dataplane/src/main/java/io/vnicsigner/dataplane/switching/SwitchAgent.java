@@ -89,6 +89,7 @@ public final class SwitchAgent implements Agent
             work += receiveFromGuest(guest);
         }
         work += receiveFromUplink();
+        work += responder.doWork(nowNs);
         for (final GuestPort guest : guests)
         {
             guest.port().flush();

@@ -1004,6 +1004,18 @@ public final class TcpEndpoint
      */
     public int read(final int connId, final MutableDirectBuffer dst, final int off, final int len)
     {
+        final int n = peek(connId, dst, off, len);
+        return n > 0 ? consume(connId, n) : n;
+    }
+
+    /**
+     * Copies in-order bytes without consuming them, so an application can parse first and {@link #consume} only
+     * what it could act on; the rest stays in the receive buffer (and keeps the window closed) for later.
+     *
+     * @return bytes copied (0 when none are ready) or a negative {@link TcpStatus} error.
+     */
+    public int peek(final int connId, final MutableDirectBuffer dst, final int off, final int len)
+    {
         final TcpConnection conn = table.lookup(connId);
         if (null == conn)
         {
@@ -1016,6 +1028,27 @@ public final class TcpEndpoint
             return 0;
         }
         rcvPool.copyOut(conn.rcvChunk, conn.readSeq, dst, off, n);
+        return n;
+    }
+
+    /**
+     * Consumes {@code count} in-order bytes (at most those readable), opening the receive window.
+     *
+     * @return bytes consumed or a negative {@link TcpStatus} error.
+     */
+    public int consume(final int connId, final int count)
+    {
+        final TcpConnection conn = table.lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        final int available = conn.rcvNxt - conn.readSeq - (conn.peerFin ? 1 : 0);
+        final int n = Math.min(Math.max(count, 0), available);
+        if (n <= 0 || conn.rcvChunk == NONE)
+        {
+            return 0;
+        }
         conn.readSeq += n;
         if (conn.readSeq == conn.rcvNxt - (conn.peerFin ? 1 : 0) && conn.oooCount == 0)
         {

@@ -249,9 +249,9 @@ class SwitchAgentTest
     }
 
     @Test
-    void shouldResetTcpToTheSigningIpWithTheSynAcknowledged()
+    void shouldResetTcpToAClosedPortOfTheSigningIp()
     {
-        final int length = FrameBuilder.tcpSyn(frame, MAC_A, SIGNING_MAC, IP_A, SIGNING_IP, 40000, 80, 1000, 64240, 1);
+        final int length = FrameBuilder.tcpSyn(frame, MAC_A, SIGNING_MAC, IP_A, SIGNING_IP, 40000, 81, 1000, 64240, 1);
         injectAndRun(guestA, length);
 
         final int replyLength = guestA.take(out, 0);
@@ -261,7 +261,7 @@ class SwitchAgentTest
         assertEquals(FrameError.OK, tcp.validate(SIGNING_IP, IP_A, true));
         assertEquals(TcpFlyweight.RST | TcpFlyweight.ACK, tcp.flags());
         assertEquals(1001, tcp.acknowledgment());
-        assertEquals(80, tcp.sourcePort());
+        assertEquals(81, tcp.sourcePort());
         assertEquals(40000, tcp.destinationPort());
         assertEquals(1, counter(SystemCounter.TCP_RST_SENT));
     }
