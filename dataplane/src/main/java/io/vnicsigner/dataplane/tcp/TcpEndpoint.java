@@ -717,7 +717,7 @@ public final class TcpEndpoint
         }
         if (any)
         {
-            wheel.schedule(conn.slot, next);
+            wheel.schedule(conn.slot, next, nowNs);
         }
         else
         {
