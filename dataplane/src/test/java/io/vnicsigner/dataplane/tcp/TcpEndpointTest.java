@@ -753,6 +753,16 @@ class TcpEndpointTest
         assertEquals(start + 14_600 + 1460, segs.get(0).seq());
     }
 
+    @Test
+    void shouldNameEveryStatusCode()
+    {
+        for (int status = 0; status < TcpStatus.COUNT; status++)
+        {
+            assertNotEquals("UNKNOWN", TcpStatus.name(status), "status " + status);
+        }
+        assertEquals("UNKNOWN", TcpStatus.name(TcpStatus.COUNT));
+    }
+
     private static byte[] slice(final byte[] data, final int from, final int to)
     {
         return java.util.Arrays.copyOfRange(data, from, to);
