@@ -49,11 +49,19 @@ final class ConnectionTimerWheel
         return bucketOf[slot] != NONE;
     }
 
-    void schedule(final int slot, final long deadlineNs)
+    /**
+     * @param nowNs current time; the first call starts the wheel there so no earlier bucket is skipped.
+     */
+    void schedule(final int slot, final long deadlineNs, final long nowNs)
     {
         cancel(slot);
+        if (!started)
+        {
+            started = true;
+            currentTick = Math.floorDiv(nowNs, tickNs);
+        }
         long tick = Math.floorDiv(deadlineNs, tickNs);
-        if (started && tick < currentTick)
+        if (tick < currentTick)
         {
             tick = currentTick;
         }

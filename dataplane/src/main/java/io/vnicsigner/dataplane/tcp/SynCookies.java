@@ -55,7 +55,8 @@ final class SynCookies
         final int peerMss, final int peerWscale)
     {
         final int counter = (int)(nowNs / PERIOD_NS) & 0x1F;
-        final int fields = (counter << 6) | (mssIndex(peerMss) << 4) | (peerWscale < 0 ? NO_WSCALE : Math.min(peerWscale, 14));
+        final int wscaleCode = peerWscale < 0 ? NO_WSCALE : Math.min(peerWscale, 14);
+        final int fields = (counter << 6) | (mssIndex(peerMss) << 4) | wscaleCode;
         return (fields << 21) | mac(remoteIp, remotePort, localPort, peerIsn, fields);
     }
 

@@ -20,11 +20,12 @@ import static io.vnicsigner.dataplane.tcp.TcpFlags.SYN;
  * per segment.
  * <p>
  * Supported: the full passive-open state machine with bounded TIME-WAIT, RFC 6528 keyed ISNs (SipHash-2-4), MSS
- * and window scaling (RFC 7323), out-of-order reassembly, RFC 6298 retransmission timer with Karn's rule, fast
- * retransmit with NewReno (RFC 6582) and limited transmit (RFC 3042), persist probes, RFC 5961 RST/SYN/ACK checks with rate-limited challenge
- * ACKs, SYN cookies (RFC 4987) when the half-open table is full. Not supported: active open, SACK and timestamps
- * (declined by not echoing them), urgent data, TCP Fast Open, delayed ACKs (every data segment is ACKed),
- * IPv6. Bounds and their overflow actions are tabled in {@code docs/tcp-endpoint.md}.
+ * and window scaling (RFC 7323), out-of-order reassembly, the RFC 6298 retransmission timer with Karn's rule, fast
+ * retransmit with NewReno (RFC 6582) and limited transmit (RFC 3042), persist probes, RFC 5961 RST/SYN/ACK checks
+ * with rate-limited challenge ACKs, and SYN cookies (RFC 4987) when the half-open table is full. Not supported:
+ * active open, SACK and timestamps (declined by not echoing them), urgent data, TCP Fast Open, delayed ACKs (every
+ * data segment is ACKed), IPv6. Bounds and their overflow actions are tabled in {@link TcpConfig} and
+ * {@code docs/tcp-endpoint.md}.
  * <p>
  * Application calls ({@link #read}, {@link #write}, {@link #close}, ...) use the {@code nowNs} of the latest
  * {@link #onSegment} or {@link #onTimer} call. Not thread safe: one agent drives it.
@@ -207,7 +208,8 @@ public final class TcpEndpoint
             if ((flags & SYN) == 0 && synCookiesEnabled &&
                 cookies.verify(nowNs, ack - 1, remoteIp, remotePort, localPort, seq - 1))
             {
-                return onCookieAck(remoteIp, remotePort, localIp, localPort, seq, ack, flags, window, payload, off, len);
+                return onCookieAck(
+                    remoteIp, remotePort, localIp, localPort, seq, ack, flags, window, payload, off, len);
             }
             sender.sendReset(localIp, localPort, remoteIp, remotePort, ack);
             return (flags & SYN) == 0 && synCookiesEnabled ? TcpStatus.SYN_COOKIE_INVALID : TcpStatus.NO_CONNECTION;
@@ -717,7 +719,7 @@ public final class TcpEndpoint
         }
         if (any)
         {
-            wheel.schedule(conn.slot, next);
+            wheel.schedule(conn.slot, next, nowNs);
         }
         else
         {

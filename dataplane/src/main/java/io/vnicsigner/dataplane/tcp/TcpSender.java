@@ -49,6 +49,7 @@ final class TcpSender
         this.challengeAcksPerSecond = challengeAcksPerSecond;
     }
 
+    /** Sends what the peer's window and cwnd allow (FIN last), or a pure ACK if one is owed, then arms a timer. */
     void output(final TcpConnection conn, final long nowNs)
     {
         final int state = conn.state;
@@ -125,6 +126,7 @@ final class TcpSender
         }
     }
 
+    /** Resends the segment at SND.UNA (fast retransmit and NewReno partial ACKs). */
     void retransmitFirst(final TcpConnection conn)
     {
         final int queued = conn.sendQueued();
@@ -137,6 +139,7 @@ final class TcpSender
         }
     }
 
+    /** One segment from the send ring; the window field is always current. */
     void sendData(final TcpConnection conn, final int seq, final int n, final boolean fin, final boolean psh)
     {
         final int flags = ACK | (fin ? FIN : 0) | (psh ? PSH : 0);
@@ -153,6 +156,7 @@ final class TcpSender
         }
     }
 
+    /** SYN-ACK for a SYN-RECEIVED connection: unscaled initial window, our MSS, our shift only if offered. */
     void sendSynAck(final TcpConnection conn)
     {
         emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.iss, conn.rcvNxt, SYN | ACK,
@@ -160,6 +164,7 @@ final class TcpSender
             empty, 0, 0);
     }
 
+    /** A pure ACK carrying the current window. */
     void sendAck(final TcpConnection conn)
     {
         emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndNxt, conn.rcvNxt, ACK,
@@ -167,6 +172,7 @@ final class TcpSender
         conn.ackPending = false;
     }
 
+    /** RFC 5961 challenge ACK, limited per connection per second. */
     void challengeAck(final TcpConnection conn, final long nowNs)
     {
         if (nowNs - conn.challengeWindowStartNs >= ONE_SECOND_NS || conn.challengeWindowStartNs == 0)
@@ -181,6 +187,7 @@ final class TcpSender
         }
     }
 
+    /** @return the scaled window field to send, remembering the right edge it advertises. */
     int advertiseWindow(final TcpConnection conn)
     {
         final int window = receiveWindow(conn);
@@ -189,6 +196,7 @@ final class TcpSender
         return field;
     }
 
+    /** @return receive window in bytes: zero when no buffer is held and the pool is empty. */
     int receiveWindow(final TcpConnection conn)
     {
         if (conn.rcvChunk == NONE && rcvPool.available() == 0)
@@ -198,6 +206,7 @@ final class TcpSender
         return Math.max(0, rcvCapacity - (conn.rcvNxt - conn.readSeq));
     }
 
+    /** RST for a segment that matches no connection (RFC 9293 3.10.7.1). */
     void resetFor(
         final int remoteIp, final int remotePort, final int localIp, final int localPort, final int seq,
         final int ack, final int flags, final int len)
@@ -221,6 +230,7 @@ final class TcpSender
         sink.onSegment(localIp, localPort, remoteIp, remotePort, seq, ack, flags, window, mss, wscale, data, off, len);
     }
 
+    /** Arms the retransmission timer at the (backed-off) RTO, replacing the persist timer. */
     void armRetransmit(final TcpConnection conn, final long nowNs)
     {
         conn.rtxArmed = true;

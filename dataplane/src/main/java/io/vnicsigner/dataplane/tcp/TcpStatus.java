@@ -48,6 +48,8 @@ public final class TcpStatus
     public static final int FAST_RETRANSMIT = 19;
     /** Segment ignored in TIME-WAIT (RFC 1337) or after the peer's FIN. */
     public static final int IGNORED = 20;
+    /** One more than the largest non-negative code, for sizing a counter array indexed by status. */
+    public static final int COUNT = 21;
 
     /** Unknown or stale connection id. */
     public static final int ERR_UNKNOWN_CONNECTION = -1;
@@ -56,5 +58,40 @@ public final class TcpStatus
 
     private TcpStatus()
     {
+    }
+
+    /**
+     * @param status a status or error code.
+     * @return its constant name, for counter labels and diagnostics.
+     */
+    public static String name(final int status)
+    {
+        return switch (status)
+        {
+            case OK -> "OK";
+            case INVALID -> "INVALID";
+            case NO_CONNECTION -> "NO_CONNECTION";
+            case SYN_ACCEPTED -> "SYN_ACCEPTED";
+            case SYN_COOKIE_SENT -> "SYN_COOKIE_SENT";
+            case SYN_COOKIE_ACCEPTED -> "SYN_COOKIE_ACCEPTED";
+            case SYN_COOKIE_INVALID -> "SYN_COOKIE_INVALID";
+            case REJECTED_HALF_OPEN_LIMIT -> "REJECTED_HALF_OPEN_LIMIT";
+            case REJECTED_INSTANCE_LIMIT -> "REJECTED_INSTANCE_LIMIT";
+            case REJECTED_HOST_LIMIT -> "REJECTED_HOST_LIMIT";
+            case OUT_OF_WINDOW -> "OUT_OF_WINDOW";
+            case CHALLENGE_ACK -> "CHALLENGE_ACK";
+            case RESET_ACCEPTED -> "RESET_ACCEPTED";
+            case ACK_UNSENT_DATA -> "ACK_UNSENT_DATA";
+            case OUT_OF_ORDER_BUFFERED -> "OUT_OF_ORDER_BUFFERED";
+            case OUT_OF_ORDER_DROPPED -> "OUT_OF_ORDER_DROPPED";
+            case NO_RECEIVE_BUFFER -> "NO_RECEIVE_BUFFER";
+            case NO_ACK_DROPPED -> "NO_ACK_DROPPED";
+            case DUPLICATE_SYN -> "DUPLICATE_SYN";
+            case FAST_RETRANSMIT -> "FAST_RETRANSMIT";
+            case IGNORED -> "IGNORED";
+            case ERR_UNKNOWN_CONNECTION -> "ERR_UNKNOWN_CONNECTION";
+            case ERR_STATE -> "ERR_STATE";
+            default -> "UNKNOWN";
+        };
     }
 }

@@ -378,7 +378,8 @@ class TcpSoakTest
         }
 
         final long simulatedMs = (nowNs - 1_000 * MS) / MS;
-        assertFalse(reset[0] || peer.reset, "no reset: endpoint " + reset[0] + " peer " + peer.reset + " at " + simulatedMs +
+        assertFalse(reset[0] || peer.reset, "no reset: endpoint " + reset[0] + " peer " + peer.reset + " at " +
+            simulatedMs +
             " ms, endpoint got " + received.size() + ", peer got " + peer.in.size() + ", written " + written +
             " peer sndUna off " + (peer.sndUna - peer.iss) + " established " + peer.established);
         assertTrue(nowNs - deadline < 0, "finished within 300 simulated seconds, took " + simulatedMs + " ms");
