@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import io.vnicsigner.control.cli.StatsCommand;
-import io.vnicsigner.control.config.ConfigLoader;
+import io.vnicsigner.control.testing.GuestLab;
 import io.vnicsigner.control.testing.NetnsLab;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import org.junit.jupiter.api.AfterEach;
@@ -23,13 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GuestNamespaceTest
 {
-    private static final String SIGNING_IP = "169.254.169.250";
-    private static final String SIGNING_MAC = "02:76:6e:69:63:01";
-    private static final String GUEST_MAC = "52:54:00:00:00:01";
+    private static final String SIGNING_IP = GuestLab.SIGNING_IP;
+    private static final String SIGNING_MAC = GuestLab.SIGNING_MAC;
 
     @TempDir
     File dir;
 
+    private GuestLab guest;
     private NetnsLab lab;
     private Daemon daemon;
     private String guestNs;
@@ -40,45 +40,21 @@ class GuestNamespaceTest
     @BeforeEach
     void start() throws Exception
     {
-        NetnsLab.assumeCapable();
-        lab = new NetnsLab();
-        guestTap = lab.name("vsg");
-        uplinkTap = lab.name("vsu");
-        final String yaml = """
-            signingIp: %s
-            uplink: { port: "tap:%s" }
-            instances:
-              - id: i-demo1
-                tenant: acme
-                mac: "%s"
-                ip: 10.200.0.2
-                port: "tap:%s"
-            """.formatted(SIGNING_IP, uplinkTap, GUEST_MAC, guestTap);
-        daemon = Daemon.start(ConfigLoader.parse(yaml), dir, null);
-
-        guestNs = lab.namespace("g");
-        uplinkNs = lab.namespace("u");
-        lab.awaitLink(guestTap);
-        lab.awaitLink(uplinkTap);
-        lab.run("ip", "link", "set", guestTap, "netns", guestNs).assertOk();
-        lab.run("ip", "link", "set", uplinkTap, "netns", uplinkNs).assertOk();
-        lab.run("ip", "-n", guestNs, "link", "set", guestTap, "address", GUEST_MAC, "up").assertOk();
-        lab.run("ip", "-n", guestNs, "addr", "add", "10.200.0.2/24", "dev", guestTap).assertOk();
-        lab.run("ip", "-n", guestNs, "route", "add", SIGNING_IP + "/32", "dev", guestTap).assertOk();
-        lab.run("ip", "-n", uplinkNs, "link", "set", uplinkTap, "up").assertOk();
-        lab.run("ip", "-n", uplinkNs, "addr", "add", "10.200.0.1/24", "dev", uplinkTap).assertOk();
+        guest = new GuestLab(dir);
+        lab = guest.lab;
+        daemon = guest.daemon;
+        guestNs = guest.guestNs;
+        uplinkNs = guest.uplinkNs;
+        guestTap = guest.guestTap;
+        uplinkTap = guest.uplinkTap;
     }
 
     @AfterEach
     void stop()
     {
-        if (daemon != null)
+        if (guest != null)
         {
-            daemon.close();
-        }
-        if (lab != null)
-        {
-            lab.close();
+            guest.close();
         }
     }
 

@@ -176,9 +176,15 @@ public final class HttpSessions implements TcpEventHandler
             {
                 return false;
             }
+            if (readable == 0)
+            {
+                return true;
+            }
             final int budget = Math.min(Math.min(readable, writable - HEADROOM), CHUNK);
             if (budget <= 0)
             {
+                // Input waits in the receive buffer (its window closes) until the guest has read our answers.
+                endpoint.awaitWritable(connId, HEADROOM + 1);
                 return true;
             }
             final int n = endpoint.peek(connId, in, 0, budget);
@@ -208,6 +214,10 @@ public final class HttpSessions implements TcpEventHandler
                     endpoint.abort(connId);
                     return false;
                 }
+                if (!open)
+                {
+                    endpoint.close(connId); // FIN after the response just written
+                }
                 if (!open || event == HttpRequestParser.MESSAGE_COMPLETE)
                 {
                     // A pipelined request after this one may answer with more bytes than it sends: re-check room.
@@ -223,7 +233,8 @@ public final class HttpSessions implements TcpEventHandler
     }
 
     /**
-     * @return false when the connection must stop being served (it was closed after an error or Connection: close).
+     * @return false when the connection must close once the response written so far is sent (after an error, or
+     * when the request asked to close).
      */
     private boolean onParserEvent(final int connId, final Session session, final int event)
     {
@@ -248,18 +259,12 @@ public final class HttpSessions implements TcpEventHandler
             case HttpRequestParser.MESSAGE_COMPLETE ->
             {
                 local.onMessageComplete(parser.request(), session.route, writer);
-                if (parser.shouldClose())
-                {
-                    endpoint.close(connId);
-                    return false;
-                }
-                return true;
+                return !parser.shouldClose();
             }
             case HttpRequestParser.ERROR ->
             {
                 countError(parser.errorStatus());
                 writer.parseErrorResponse(parser);
-                endpoint.close(connId);
                 return false;
             }
             default ->

@@ -1093,6 +1093,35 @@ public final class TcpEndpoint
     }
 
     /**
+     * Asks for a {@link TcpEvent#WRITABLE} event once at least {@code bytes} of send space is free, for an
+     * application that holds back input until it can answer it. If the space is free already the event is raised
+     * at once.
+     *
+     * @return {@link TcpStatus#OK} or a negative {@link TcpStatus} error.
+     */
+    public int awaitWritable(final int connId, final int bytes)
+    {
+        final TcpConnection conn = table.lookup(connId);
+        if (null == conn)
+        {
+            return TcpStatus.ERR_UNKNOWN_CONNECTION;
+        }
+        if (writable(connId) >= bytes)
+        {
+            post(conn, TcpEvent.WRITABLE);
+        }
+        else
+        {
+            conn.sendBlocked = true;
+            if (conn.sndChunk == NONE)
+            {
+                sendWaiters.add(conn);
+            }
+        }
+        return TcpStatus.OK;
+    }
+
+    /**
      * Queues response bytes and transmits what the windows allow. Accepts only what fits in the send buffer; when
      * it accepts less than offered, {@link TcpEvent#WRITABLE} follows once space is freed.
      *
