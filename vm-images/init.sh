@@ -132,14 +132,20 @@ do_get() {
     code=$(status_code /tmp/hdr)
     [ -f /tmp/resp ] || : >/tmp/resp
     if is_2xx "$code"; then st=ok; else st=fail; fi
-    result "$st" op=get path="$path" http="$code" "$(digest /tmp/resp)"
-    if [ "$code" != 000 ] && [ "$(wc -c </tmp/resp)" -le 512 ]; then
-        echo "VNIC-BODY seq=$SEQ $(tr '\n\r' '  ' </tmp/resp)"
+    result "$st" op=get via=wget path="$path" http="$code" "$(digest /tmp/resp)"
+    show_body /tmp/resp
+}
+
+# Prints a short response body on one line, for tests that check error reasons.
+show_body() {
+    size=$(wc -c <"$1")
+    if [ "$size" -gt 0 ] && [ "$size" -le 512 ]; then
+        echo "VNIC-BODY seq=$SEQ $(tr '\n\r' '  ' <"$1")"
     fi
 }
 
 # Any method with a raw HTTP/1.1 request over busybox nc, which the PUT needs: busybox 1.35 wget can only
-# GET and POST. The body file is $3 (may be empty).
+# GET and POST. Unlike wget, this keeps error bodies. The body file is $3 (may be empty).
 do_raw() {
     method=$1 path=$2 body=$3
     host=${HOST_HEADER:-$(host_of "$TARGET")}
@@ -158,7 +164,8 @@ do_raw() {
     sed '1,/^\r\{0,1\}$/d' /tmp/raw >/tmp/resp
     if is_2xx "$code"; then st=ok; else st=fail; fi
     op=$(echo "$method" | tr 'A-Z' 'a-z')
-    result "$st" op="$op" path="$path" http="$code" sent="$length" "$(digest /tmp/resp)"
+    result "$st" op="$op" via=nc path="$path" http="$code" sent="$length" "$(digest /tmp/resp)"
+    show_body /tmp/resp
 }
 
 do_ping() {
@@ -190,6 +197,7 @@ run_step() {
         arping) do_arping "$(host_of "$TARGET")" ;;
         arping@*) do_arping "${step#arping@}" ;;
         get:*) do_get "${step#get:}" ;;
+        rawget:*) : >/tmp/empty; do_raw GET "${step#rawget:}" /tmp/empty ;;
         put:*) do_raw PUT "${step#put:}" /tmp/body ;;
         put0:*) : >/tmp/empty; do_raw PUT "${step#put0:}" /tmp/empty ;;
         post:*) do_raw POST "${step#post:}" /tmp/body ;;

@@ -73,6 +73,8 @@ fail() {
   done
   exit 1
 }
+# Helpers started in the background call ip netns exec directly (not in_ns), so that $! is their own PID:
+# ip execs the command, whereas a function would run in a subshell that a kill would not reach through.
 in_ns() { ip netns exec "$NS" "$@"; }
 # Waits up to ten seconds for a command to succeed while helper $1 stays alive.
 wait_for() {
@@ -131,14 +133,14 @@ case "$ATTACH" in
     in_ns ip tuntap add dev "$TAP" mode tap
     LAUNCH_ARGS=(--tap "$TAP") ;;
   stream)
-    in_ns python3 -u "$WORK/relay.py" "$TAP" "$WORK/stream.sock" >"$WORK/helper.log" 2>&1 &
+    ip netns exec "$NS" python3 -u "$WORK/relay.py" "$TAP" "$WORK/stream.sock" >"$WORK/helper.log" 2>&1 &
     HELPERS+=($!)
     TAP_OWNER=${HELPERS[-1]}
     wait_for "$TAP_OWNER" "stream relay" test -S "$WORK/stream.sock"
     LAUNCH_ARGS=(--stream "$WORK/stream.sock") ;;
   vhost-user)
     # Both lcores float over all CPUs, so testpmd pins nothing on this shared machine.
-    in_ns dpdk-testpmd --lcores '0@(0-1),1@(0-1)' --no-huge -m 256 --no-pci --no-telemetry \
+    ip netns exec "$NS" dpdk-testpmd --lcores '0@(0-1),1@(0-1)' --no-huge -m 256 --no-pci --no-telemetry \
       --file-prefix "vnic-smoke-$$" --vdev "net_vhost0,iface=$WORK/vhost.sock" --vdev "net_tap0,iface=$TAP" \
       -- --forward-mode=io --nb-cores=1 --total-num-mbufs=8192 --stats-period 10 >"$WORK/helper.log" 2>&1 </dev/null &
     HELPERS+=($!)
@@ -184,13 +186,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 http.server.ThreadingHTTPServer(("0.0.0.0", int(sys.argv[1])), Handler).serve_forever()
 PY
-in_ns python3 -u "$WORK/server.py" 80 >"$WORK/server.log" 2>&1 &
+ip netns exec "$NS" python3 -u "$WORK/server.py" 80 >"$WORK/server.log" 2>&1 &
 HELPERS+=($!)
 wait_for "${HELPERS[-1]}" "HTTP server" in_ns python3 -c 'import socket; socket.create_connection(("10.201.0.1", 80), 0.2)'
 
 : >"$WORK/serial.log"
 T_LAUNCH=$(now)
-in_ns "$ROOT/scripts/launch-guest.sh" "${LAUNCH_ARGS[@]}" --mac "$GUEST_MAC" --ip "$GUEST_IP/24" --gw "$HOST_IP" \
+ip netns exec "$NS" "$ROOT/scripts/launch-guest.sh" "${LAUNCH_ARGS[@]}" --mac "$GUEST_MAC" --ip "$GUEST_IP/24" --gw "$HOST_IP" \
   --script smoke --log "$WORK/serial.log" --pidfile "$WORK/qemu.pid" --timeout 90 --accel "$ACCEL" --offloads "$OFFLOADS" \
   >"$WORK/launch.out" 2>&1 &
 LAUNCH_PID=$!
@@ -215,11 +217,11 @@ grep -q '^VNIC-READY' "$WORK/vnic.lines" || fail "guest never configured its NIC
 expect() { grep -E "^VNIC-RESULT .*status=ok $1" "$WORK/vnic.lines" >/dev/null || fail "missing result: $1"; }
 expect "op=arping dst=$SIGNING_IP mac=[0-9a-fA-F:]{17}"
 expect "op=ping dst=$SIGNING_IP"
-expect "op=get path=/hello http=200 bytes=33 "
-expect "op=put path=/vnic/object http=200 sent=21 "
+expect "op=get via=wget path=/hello http=200 bytes=33 "
+expect "op=put via=nc path=/vnic/object http=200 sent=21 "
 # The GET after the PUT returns exactly what was sent: md5 of "hello-from-vnic-guest".
 sent_md5=$(printf 'hello-from-vnic-guest' | md5sum | cut -d' ' -f1)
-expect "op=get path=/vnic/object http=200 bytes=21 md5=$sent_md5"
+expect "op=get via=wget path=/vnic/object http=200 bytes=21 md5=$sent_md5"
 grep -q '^VNIC-DONE ok=5 fail=0' "$WORK/vnic.lines" || fail "expected 5 ok steps and no failure"
 grep -q "^$GUEST_IP .*\"PUT /vnic/object HTTP/1.1\" 200" "$WORK/server.log" || fail "server did not log the guest's PUT"
 grep -q "^$GUEST_IP .*\"GET /vnic/object HTTP/1.1\" 200" "$WORK/server.log" || fail "server did not log the guest's GET"
