@@ -82,8 +82,8 @@ QEMU_BASE=(-nodefaults -no-user-config -no-reboot -display none -monitor none -m
 # Prints kvm when a guest actually reaches userspace under KVM within a few seconds, tcg otherwise. The answer
 # is kept per host boot, because /dev/kvm can exist and still be unable to run a stock kernel.
 probe_accel() {
-  [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return; }
-  local boot cache out pid i
+  if ! [ -c /dev/kvm ] || ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then echo tcg; return; fi
+  local boot cache out pid
   boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
   cache="${TMPDIR:-/tmp}/vnic-kvm-probe.$boot.$(basename "$IMAGE_DIR")"
   if [ -f "$cache" ]; then cat "$cache"; return; fi
@@ -91,7 +91,8 @@ probe_accel() {
   qemu-system-x86_64 "${QEMU_BASE[@]}" -accel kvm -m 128 -serial "file:$out" \
     -append "$BASE_CMDLINE vnic.script=probe" >/dev/null 2>&1 &
   pid=$!
-  for i in $(seq 50); do
+  # Under KVM the guest reaches /init in well under a second; eight seconds leaves room for a busy host.
+  for _ in $(seq 80); do
     grep -q VNIC-PROBE-OK "$out" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1

@@ -42,7 +42,7 @@ install_packages() {
 # The kernel release that the linux-image-amd64 metapackage currently points at, e.g. 6.1.0-28-amd64.
 kernel_release() {
   local dep
-  dep=$(dpkg-query -W -f='${Depends}' linux-image-amd64 | tr ',|' '\n\n' | sed -n 's/^ *linux-image-\([^ ]*\).*/\1/p' | head -n 1)
+  dep=$(dpkg-query -W -f='${Depends}' linux-image-amd64 | sed 's/[,|]/\n/g' | sed -n 's/^ *linux-image-\([^ ]*\).*/\1/p' | head -n 1)
   [ -n "$dep" ] || die "cannot tell which kernel linux-image-amd64 depends on"
   [ -f "/boot/vmlinuz-$dep" ] || die "/boot/vmlinuz-$dep is missing; reinstall linux-image-$dep"
   echo "$dep"
@@ -185,6 +185,9 @@ main() {
   release=$(kernel_release)
   dir="$CACHE/$release"
   mkdir -p "$dir"
+  # Guests launched in parallel all call this script; one builds while the others wait, then find it done.
+  exec 9>"$CACHE/.lock"
+  flock 9
   if [ $FORCE -eq 1 ] || [ ! -s "$dir/vmlinux" ]; then
     build_vmlinux "$release" "$dir/vmlinux"
     built=1

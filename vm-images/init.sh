@@ -18,6 +18,7 @@ set -f
 
 # Prints the value of vnic.NAME= from the kernel command line, or the default given as $2.
 param() {
+    # shellcheck disable=SC2013 # the command line is one line of words
     for word in $(cat /proc/cmdline); do
         case "$word" in
             "vnic.$1="*) echo "${word#*=}"; return 0 ;;
@@ -60,6 +61,7 @@ if [ "$SCRIPT" = probe ]; then
 fi
 
 echo "VNIC-BOOT uptime=$(uptime_s) kernel=$(uname -r)"
+# shellcheck disable=SC2013 # one module name per line, no spaces
 for module in $(cat /lib/modules/vnic-order); do
     if ! insmod "/lib/modules/$module.ko"; then
         result fail op=insmod module="$module"
@@ -163,6 +165,7 @@ do_raw() {
     # The response body is everything after the first empty line.
     sed '1,/^\r\{0,1\}$/d' /tmp/raw >/tmp/resp
     if is_2xx "$code"; then st=ok; else st=fail; fi
+    # shellcheck disable=SC2018,SC2019 # methods are ASCII
     op=$(echo "$method" | tr 'A-Z' 'a-z')
     result "$st" op="$op" via=nc path="$path" http="$code" sent="$length" "$(digest /tmp/resp)"
     show_body /tmp/resp
