@@ -21,6 +21,7 @@
 #     --background          print the PID and return at once; a watchdog still enforces --timeout
 #     --pidfile FILE        write the QEMU PID there
 #     --memory MB           guest RAM (default 256)
+#     --netns NAME          run QEMU in that network namespace (where its TAP lives)
 #     --offloads on|off     virtio-net checksum/TSO offloads (default on); off makes the guest send frames with
 #                           complete checksums and no GSO, for backends that ignore virtio-net headers
 # Exit status (foreground): 0 when the guest powered off, 124 on timeout, QEMU's status otherwise.
@@ -31,7 +32,7 @@ ME=launch-guest
 
 ATTACH="" ATTACH_ARG="" MAC=52:54:00:00:00:02 GUEST_MAC="" IP=10.201.0.2/24 GW="" SCRIPT=smoke STEPS=""
 TARGET="" HOST_HEADER="" BODY="" BODY_SIZE="" APPEND="" LOG="" TIMEOUT=60 ACCEL=auto VHOST_SERVER=0
-BACKGROUND=0 PIDFILE="" MEMORY=256 OFFLOADS=on
+BACKGROUND=0 PIDFILE="" MEMORY=256 OFFLOADS=on NETNS=""
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 die() { echo "$ME: $*" >&2; exit 2; }
@@ -59,6 +60,7 @@ while [ $# -gt 0 ]; do
     --pidfile) PIDFILE=${2:?}; shift 2 ;;
     --memory) MEMORY=${2:?}; shift 2 ;;
     --offloads) OFFLOADS=${2:?}; shift 2 ;;
+    --netns) NETNS=${2:?}; shift 2 ;;
     -h|--help) usage 0 ;;
     *) die "unknown option $1 (try --help)" ;;
   esac
@@ -149,7 +151,10 @@ esac
 ARGS+=(-device "$NIC")
 
 : >"$LOG"
-qemu-system-x86_64 "${QEMU_BASE[@]}" -accel "$ACCEL" -serial "file:$LOG" "${ARGS[@]}" -append "$CMDLINE" \
+# ip netns exec execs QEMU, so $! is QEMU's own PID either way.
+IN_NS=()
+[ -n "$NETNS" ] && IN_NS=(ip netns exec "$NETNS")
+"${IN_NS[@]}" qemu-system-x86_64 "${QEMU_BASE[@]}" -accel "$ACCEL" -serial "file:$LOG" "${ARGS[@]}" -append "$CMDLINE" \
   >>"$LOG.qemu" 2>&1 &
 QEMU_PID=$!
 [ -n "$PIDFILE" ] && echo "$QEMU_PID" >"$PIDFILE"

@@ -192,7 +192,7 @@ wait_for "${HELPERS[-1]}" "HTTP server" in_ns python3 -c 'import socket; socket.
 
 : >"$WORK/serial.log"
 T_LAUNCH=$(now)
-ip netns exec "$NS" "$ROOT/scripts/launch-guest.sh" "${LAUNCH_ARGS[@]}" --mac "$GUEST_MAC" --ip "$GUEST_IP/24" --gw "$HOST_IP" \
+"$ROOT/scripts/launch-guest.sh" --netns "$NS" "${LAUNCH_ARGS[@]}" --mac "$GUEST_MAC" --ip "$GUEST_IP/24" --gw "$HOST_IP" \
   --script smoke --log "$WORK/serial.log" --pidfile "$WORK/qemu.pid" --timeout 90 --accel "$ACCEL" --offloads "$OFFLOADS" \
   >"$WORK/launch.out" 2>&1 &
 LAUNCH_PID=$!
