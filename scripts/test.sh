@@ -5,8 +5,9 @@
 set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-# Debian packages the tests use: real Linux tools in network namespaces.
-APT_PACKAGES=(iproute2 iputils-ping arping curl wrk iptables procps)
+# Debian packages the tests use: real Linux tools in network namespaces, Python for many-connection clients,
+# and DPDK (headers for the JNI shim, dpdk-testpmd as a peer).
+APT_PACKAGES=(iproute2 iputils-ping arping curl wrk iptables procps python3 pkg-config gcc libdpdk-dev dpdk-dev)
 
 install_packages() {
   local missing=() p
@@ -28,6 +29,12 @@ vnic_setup_java
 echo "test.sh: JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1) at $JAVA_HOME"
 if [ "$(id -u)" -ne 0 ]; then
   echo "test.sh: WARNING: not root; TAP and network-namespace tests need root and will be skipped" >&2
+fi
+# Namespaces left by a test run that was killed (tests remove their own; this catches SIGKILL).
+if [ "$(id -u)" -eq 0 ]; then
+  for ns in $(ip netns list 2>/dev/null | awk '/^vst-/ {print $1}'); do
+    echo "test.sh: removing stale test namespace $ns"; ip netns del "$ns" || true
+  done
 fi
 start=$(date +%s)
 vnic_mvn verify "$@"
