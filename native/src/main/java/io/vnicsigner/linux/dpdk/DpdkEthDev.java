@@ -1,0 +1,231 @@
+package io.vnicsigner.linux.dpdk;
+
+import io.vnicsigner.linux.LinuxException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One DPDK ethdev port with one rx and one tx queue and a mempool of its own, started on open.
+ * <p>
+ * Two ways to move frames are offered. The copy calls ({@link #rxCopy}, {@link #txCopy}) copy between mbufs and
+ * slots the caller owns, and free each mbuf at once. The zero-copy calls ({@link #rxRefs}, {@link #txReserve},
+ * {@link #txSubmit}) hand out the addresses of mbuf data instead; received mbufs are freed on the next
+ * {@link #rxRefs}. The burst calls allocate nothing and must be used by one thread at a time.
+ */
+public final class DpdkEthDev implements AutoCloseable
+{
+    /** The largest burst the shim accepts. */
+    public static final int MAX_BURST = 256;
+
+    public static final int STAT_IPACKETS = 0;
+    public static final int STAT_OPACKETS = 1;
+    public static final int STAT_IBYTES = 2;
+    public static final int STAT_OBYTES = 3;
+    public static final int STAT_IMISSED = 4;
+    public static final int STAT_IERRORS = 5;
+    public static final int STAT_OERRORS = 6;
+    public static final int STAT_RX_NOMBUF = 7;
+    public static final int STAT_COUNT = 8;
+
+    private static final long RX_LENGTHS = 0;
+    private static final long RX_ADDRESSES = RX_LENGTHS + 4L * MAX_BURST;
+    private static final long RX_REFS = RX_ADDRESSES + 8L * MAX_BURST;
+    private static final long TX_ADDRESSES = RX_REFS + 8L * MAX_BURST;
+    private static final long TX_REFS = TX_ADDRESSES + 8L * MAX_BURST;
+    private static final long TX_LENGTHS = TX_REFS + 8L * MAX_BURST;
+    private static final long STATS = TX_LENGTHS + 4L * MAX_BURST;
+    private static final long MAC = STATS + 8L * STAT_COUNT;
+    private static final long SCRATCH_SIZE = MAC + 8;
+
+    private final String devargs;
+    private final int portId;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment scratch;
+    private final long scratchAddress;
+    private int rxHeld;
+    private long rxOversize;
+    private boolean closed;
+
+    private DpdkEthDev(final String devargs, final int portId)
+    {
+        this.devargs = devargs;
+        this.portId = portId;
+        this.scratch = arena.allocate(SCRATCH_SIZE, 64);
+        this.scratchAddress = scratch.address();
+    }
+
+    /**
+     * Probes the device (initialising the EAL with {@link Dpdk#ensureInitialised()} if nothing did before),
+     * configures one rx and one tx queue and starts it.
+     *
+     * @param devargs a vdev spec such as {@code net_tap0,iface=vsg0}, or a PCI address such as {@code 0000:03:00.0}.
+     * @param poolSize mbufs in the port's mempool; must exceed both descriptor counts plus a burst.
+     */
+    public static DpdkEthDev open(
+        final String devargs, final int rxDescriptors, final int txDescriptors, final int poolSize)
+        throws LinuxException
+    {
+        Dpdk.requireAvailable();
+        Dpdk.ensureInitialised();
+        final int comma = devargs.indexOf(',');
+        final String deviceName = comma < 0 ? devargs : devargs.substring(0, comma);
+        final int port = DpdkNative.probe(devargs, deviceName);
+        if (port < 0)
+        {
+            throw new LinuxException("DPDK probe " + devargs, -port);
+        }
+        final int rc = DpdkNative.start(port, rxDescriptors, txDescriptors, poolSize);
+        if (rc < 0)
+        {
+            DpdkNative.close(port);
+            throw new LinuxException("DPDK start " + devargs, -rc);
+        }
+        return new DpdkEthDev(devargs, port);
+    }
+
+    public String devargs()
+    {
+        return devargs;
+    }
+
+    public int portId()
+    {
+        return portId;
+    }
+
+    /** The port's MAC address as six bytes. */
+    public byte[] macAddress() throws LinuxException
+    {
+        final int rc = DpdkNative.macAddress(portId, scratchAddress + MAC);
+        if (rc < 0)
+        {
+            throw new LinuxException("rte_eth_macaddr_get " + devargs, -rc);
+        }
+        return scratch.asSlice(MAC, 6).toArray(JAVA_BYTE);
+    }
+
+    /**
+     * Receives up to {@code max} frames, copying each into the next slot from {@code slotsAddress}; read their
+     * lengths with {@link #rxLength}. Frames larger than a slot are dropped and counted in {@link #rxOversize()}.
+     *
+     * @return the number of frames copied.
+     */
+    public int rxCopy(final long slotsAddress, final int slotSize, final int max)
+    {
+        final int packed = DpdkNative.rxCopy(
+            portId, slotsAddress, slotSize, Math.min(max, MAX_BURST), scratchAddress + RX_LENGTHS);
+        rxOversize += packed >>> 16;
+        return packed & 0xFFFF;
+    }
+
+    /** Length of frame {@code index} of the last {@link #rxCopy} or {@link #rxRefs}. */
+    public int rxLength(final int index)
+    {
+        return scratch.get(JAVA_INT, RX_LENGTHS + 4L * index);
+    }
+
+    /** Frames dropped by {@link #rxCopy} because they did not fit a slot. */
+    public long rxOversize()
+    {
+        return rxOversize;
+    }
+
+    /**
+     * Sends {@code count} frames held in slots from {@code slotsAddress}, with lengths as ints from
+     * {@code lengthsAddress}; each is copied into a fresh mbuf.
+     *
+     * @return frames the device took (the rest are freed and are the caller's drops), or -errno when no mbufs.
+     */
+    public int txCopy(final long slotsAddress, final int slotSize, final long lengthsAddress, final int count)
+    {
+        return DpdkNative.txCopy(portId, slotsAddress, slotSize, lengthsAddress, count);
+    }
+
+    /**
+     * Frees the mbufs of the previous zero-copy burst and receives a new one: frame {@code i} is
+     * {@link #rxLength}(i) bytes at {@link #rxAddress}(i), valid until the next call or {@link #close()}. A chained
+     * frame shows a negative length.
+     */
+    public int rxRefs(final int max)
+    {
+        final int held = rxHeld;
+        rxHeld = 0;
+        final int n = DpdkNative.rxRefs(portId, scratchAddress + RX_REFS, held, Math.min(max, MAX_BURST),
+            scratchAddress + RX_ADDRESSES, scratchAddress + RX_LENGTHS);
+        rxHeld = n;
+        return n;
+    }
+
+    public long rxAddress(final int index)
+    {
+        return scratch.get(JAVA_LONG, RX_ADDRESSES + 8L * index);
+    }
+
+    /**
+     * Allocates {@code count} mbufs to be filled in place: write frame {@code i} at {@link #txAddress}(i) (up to
+     * 2048 bytes), set its length with {@link #txLength}, then {@link #txSubmit}.
+     *
+     * @return count, or -errno when the pool is empty.
+     */
+    public int txReserve(final int count)
+    {
+        return DpdkNative.txReserve(portId, scratchAddress + TX_REFS, count, scratchAddress + TX_ADDRESSES);
+    }
+
+    public long txAddress(final int index)
+    {
+        return scratch.get(JAVA_LONG, TX_ADDRESSES + 8L * index);
+    }
+
+    public void txLength(final int index, final int length)
+    {
+        scratch.set(JAVA_INT, TX_LENGTHS + 4L * index, length);
+    }
+
+    /**
+     * Sends the first {@code count} reserved mbufs and frees the remaining {@code reserved - count} ones.
+     *
+     * @return frames the device took; the rest are freed and are the caller's drops.
+     */
+    public int txSubmit(final int count, final int reserved)
+    {
+        if (reserved > count)
+        {
+            DpdkNative.freeRefs(scratchAddress + TX_REFS + 8L * count, reserved - count);
+        }
+        return DpdkNative.txSubmit(portId, scratchAddress + TX_REFS, count, scratchAddress + TX_LENGTHS);
+    }
+
+    /** Copies the device counters into {@code into}, indexed by the {@code STAT_} constants. */
+    public void stats(final long[] into) throws LinuxException
+    {
+        final int rc = DpdkNative.stats(portId, scratchAddress + STATS);
+        if (rc < 0)
+        {
+            throw new LinuxException("rte_eth_stats_get " + devargs, -rc);
+        }
+        for (int i = 0; i < STAT_COUNT; i++)
+        {
+            into[i] = scratch.get(JAVA_LONG, STATS + 8L * i);
+        }
+    }
+
+    /** Stops and closes the port, detaches the device and frees its mempool. Idempotent. */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            DpdkNative.freeRefs(scratchAddress + RX_REFS, rxHeld);
+            rxHeld = 0;
+            DpdkNative.stop(portId);
+            DpdkNative.close(portId);
+            arena.close();
+        }
+    }
+}
