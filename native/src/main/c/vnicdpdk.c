@@ -89,6 +89,12 @@ JNIEXPORT jint JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_ealInit(
     return rc;
 }
 
+JNIEXPORT jstring JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_runtimeDir(JNIEnv *env, jclass cls)
+{
+    (void)cls;
+    return (*env)->NewStringUTF(env, rte_eal_get_runtime_dir());
+}
+
 JNIEXPORT jint JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_threadRegister(JNIEnv *env, jclass cls)
 {
     (void)env;
@@ -416,55 +422,53 @@ JNIEXPORT void JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_freeRefs(
 }
 
 /*
- * Zero-copy variant of tx, part one: allocates mbufs and hands Java the address of each data room, so a frame is
- * written once, straight into the mbuf. Returns count, or a negative errno when the pool is empty.
+ * Zero-copy tx: the caller has written frames straight into the first count mbufs of its reservation (refs, with
+ * data addresses handed out before). Sends those, frees what the device refused, moves the unused reserved mbufs to
+ * the front and tops the reservation up to want, handing out the new data addresses. One call per burst, so the
+ * reservation is kept across flushes instead of being freed. Returns sent | (reserved << 16).
  */
-JNIEXPORT jint JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_txReserve(
-    JNIEnv *env, jclass cls, jint port, jlong refs, jint count, jlong addresses)
+JNIEXPORT jint JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_txFlush(
+    JNIEnv *env, jclass cls, jint port, jlong refs, jint count, jint reserved, jlong lengths, jint want,
+    jlong addresses)
 {
     (void)env;
     (void)cls;
-    if (count <= 0 || count > VNIC_MAX_BURST || pools[port] == NULL)
-    {
-        return -EINVAL;
-    }
     struct rte_mbuf **pkts = (struct rte_mbuf **)(uintptr_t)refs;
-    if (rte_pktmbuf_alloc_bulk(pools[port], pkts, (unsigned)count) != 0)
-    {
-        return -ENOBUFS;
-    }
     int64_t *addrs = (int64_t *)(uintptr_t)addresses;
-    for (int i = 0; i < count; i++)
+    uint16_t sent = 0;
+    if (count > 0)
     {
-        addrs[i] = (int64_t)(uintptr_t)rte_pktmbuf_mtod(pkts[i], void *);
+        const int32_t *lens = (const int32_t *)(uintptr_t)lengths;
+        for (int i = 0; i < count; i++)
+        {
+            pkts[i]->data_len = (uint16_t)lens[i];
+            pkts[i]->pkt_len = (uint32_t)lens[i];
+        }
+        sent = rte_eth_tx_burst((uint16_t)port, 0, pkts, (uint16_t)count);
+        if (sent < count)
+        {
+            rte_pktmbuf_free_bulk(pkts + sent, (unsigned)(count - sent));
+        }
+        const int left = reserved - count;
+        if (left > 0)
+        {
+            memmove(pkts, pkts + count, (size_t)left * sizeof(*pkts));
+            memmove(addrs, addrs + count, (size_t)left * sizeof(*addrs));
+        }
+        reserved = left;
     }
-    return count;
-}
-
-/*
- * Zero-copy variant of tx, part two: sets the lengths of the first count reserved mbufs and sends them; unsent ones
- * are freed. Returns the number sent.
- */
-JNIEXPORT jint JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_txSubmit(
-    JNIEnv *env, jclass cls, jint port, jlong refs, jint count, jlong lengths)
-{
-    (void)env;
-    (void)cls;
-    if (count <= 0)
+    if (want > VNIC_MAX_BURST)
     {
-        return 0;
+        want = VNIC_MAX_BURST;
     }
-    struct rte_mbuf **pkts = (struct rte_mbuf **)(uintptr_t)refs;
-    const int32_t *lens = (const int32_t *)(uintptr_t)lengths;
-    for (int i = 0; i < count; i++)
+    if (reserved < want && pools[port] != NULL &&
+        rte_pktmbuf_alloc_bulk(pools[port], pkts + reserved, (unsigned)(want - reserved)) == 0)
     {
-        pkts[i]->data_len = (uint16_t)lens[i];
-        pkts[i]->pkt_len = (uint32_t)lens[i];
+        for (int i = reserved; i < want; i++)
+        {
+            addrs[i] = (int64_t)(uintptr_t)rte_pktmbuf_mtod(pkts[i], void *);
+        }
+        reserved = want;
     }
-    const uint16_t sent = rte_eth_tx_burst((uint16_t)port, 0, pkts, (uint16_t)count);
-    if (sent < count)
-    {
-        rte_pktmbuf_free_bulk(pkts + sent, (unsigned)(count - sent));
-    }
-    return sent;
+    return (jint)sent | (reserved << 16);
 }

@@ -13,16 +13,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * Received frames are copied by the shim from each mbuf into the batch slot and the mbuf is freed at once, so
  * nothing DPDK owns outlives a burst. Sent frames are copied once, straight into mbufs reserved a burst at a time,
- * and {@link #flush()} hands them to {@code rte_eth_tx_burst}; frames the device does not take are freed and
- * counted in {@link #sendDrops()}. A full burst flushes itself.
+ * and {@link #flush()} hands them to {@code rte_eth_tx_burst} and reserves the next burst in the same native call;
+ * frames the device does not take are freed and counted in {@link #sendDrops()}. A full burst flushes itself.
  */
 public final class DpdkPort implements Port
 {
     public static final String KIND = "dpdk";
     /** Frames per transmit burst, as in {@link FrameBatch#DEFAULT_CAPACITY}. */
     public static final int TX_BURST = 32;
-    /** An mbuf's data room beyond its headroom ({@code RTE_MBUF_DEFAULT_DATAROOM}). */
-    public static final int MAX_FRAME = 2048;
+    /** The longest frame an mbuf holds. */
+    public static final int MAX_FRAME = DpdkEthDev.MBUF_DATA;
 
     private static final int DESCRIPTORS = 1024;
     private static final int POOL_SIZE = 8191;
@@ -33,7 +33,6 @@ public final class DpdkPort implements Port
     private final boolean copyTx;
     private final UnsafeBuffer staging;
     private final long stagingLengths;
-    private int reserved;
     private int queued;
     private long sendDrops;
 
@@ -132,15 +131,14 @@ public final class DpdkPort implements Port
         }
         else
         {
-            if (reserved == 0)
+            if (queued == device.txReserved())
             {
-                final int got = device.txReserve(TX_BURST);
-                if (got < 0)
+                device.txFlush(0, TX_BURST); // sends nothing, only reserves
+                if (queued == device.txReserved())
                 {
-                    sendDrops++;
+                    sendDrops++; // the pool is empty: every mbuf is queued somewhere
                     return false;
                 }
-                reserved = got;
             }
             mbufData.wrap(device.txAddress(queued), MAX_FRAME);
             mbufData.putBytes(0, buffer, offset, length);
@@ -156,7 +154,7 @@ public final class DpdkPort implements Port
     public int flush()
     {
         final int count = queued;
-        if (count == 0 && reserved == 0)
+        if (count == 0)
         {
             return 0;
         }
@@ -168,8 +166,7 @@ public final class DpdkPort implements Port
         }
         else
         {
-            sent = device.txSubmit(count, reserved);
-            reserved = 0;
+            sent = device.txFlush(count, TX_BURST);
         }
         sendDrops += count - sent;
         return sent;

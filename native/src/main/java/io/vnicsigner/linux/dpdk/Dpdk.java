@@ -97,6 +97,7 @@ public final class Dpdk
         {
             throw new LinuxException("rte_eal_init " + String.join(" ", args), -rc);
         }
+        removeRuntimeDirAtExit(Path.of(DpdkNative.runtimeDir()));
         return true;
     }
 
@@ -134,6 +135,33 @@ public final class Dpdk
     public static int lcoreId()
     {
         return DpdkNative.lcoreId();
+    }
+
+    /**
+     * The EAL leaves its runtime directory (config file, multi-process socket) behind; one named after our own
+     * default prefix is ours alone, so it is removed when the JVM exits.
+     */
+    private static void removeRuntimeDirAtExit(final Path dir)
+    {
+        if (!dir.getFileName().toString().equals("vnic-" + ProcessHandle.current().pid()))
+        {
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            try (var files = Files.list(dir))
+            {
+                for (final Path file : files.toList())
+                {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(dir);
+            }
+            catch (final IOException ex)
+            {
+                // Best effort: a leftover directory only costs a few bytes under /var/run/dpdk.
+            }
+        }, "vnic-dpdk-cleanup"));
     }
 
     static void requireAvailable()

@@ -2,25 +2,23 @@ package io.vnicsigner.linux.dpdk;
 
 import io.vnicsigner.linux.LinuxException;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One DPDK ethdev port with one rx and one tx queue and a mempool of its own, started on open.
  * <p>
  * Two ways to move frames are offered. The copy calls ({@link #rxCopy}, {@link #txCopy}) copy between mbufs and
- * slots the caller owns, and free each mbuf at once. The zero-copy calls ({@link #rxRefs}, {@link #txReserve},
- * {@link #txSubmit}) hand out the addresses of mbuf data instead; received mbufs are freed on the next
- * {@link #rxRefs}. The burst calls allocate nothing and must be used by one thread at a time.
+ * slots the caller owns, and free each mbuf at once. The zero-copy calls ({@link #rxRefs}, {@link #txFlush}) hand out
+ * the addresses of mbuf data instead: received mbufs are freed on the next {@link #rxRefs}, and frames to send are
+ * written into a reservation of mbufs kept across flushes. The burst calls allocate nothing and must be used by one thread at a time.
  */
 public final class DpdkEthDev implements AutoCloseable
 {
     /** The largest burst the shim accepts. */
     public static final int MAX_BURST = 256;
+    /** Bytes of frame an mbuf holds ({@code RTE_MBUF_DEFAULT_DATAROOM}); the pools use the default buffer size. */
+    public static final int MBUF_DATA = 2048;
 
     public static final int STAT_IPACKETS = 0;
     public static final int STAT_OPACKETS = 1;
@@ -32,22 +30,22 @@ public final class DpdkEthDev implements AutoCloseable
     public static final int STAT_RX_NOMBUF = 7;
     public static final int STAT_COUNT = 8;
 
-    private static final long RX_LENGTHS = 0;
-    private static final long RX_ADDRESSES = RX_LENGTHS + 4L * MAX_BURST;
-    private static final long RX_REFS = RX_ADDRESSES + 8L * MAX_BURST;
-    private static final long TX_ADDRESSES = RX_REFS + 8L * MAX_BURST;
-    private static final long TX_REFS = TX_ADDRESSES + 8L * MAX_BURST;
-    private static final long TX_LENGTHS = TX_REFS + 8L * MAX_BURST;
-    private static final long STATS = TX_LENGTHS + 4L * MAX_BURST;
-    private static final long MAC = STATS + 8L * STAT_COUNT;
-    private static final long SCRATCH_SIZE = MAC + 8;
+    private static final int RX_LENGTHS = 0;
+    private static final int RX_ADDRESSES = RX_LENGTHS + 4 * MAX_BURST;
+    private static final int RX_REFS = RX_ADDRESSES + 8 * MAX_BURST;
+    private static final int TX_ADDRESSES = RX_REFS + 8 * MAX_BURST;
+    private static final int TX_REFS = TX_ADDRESSES + 8 * MAX_BURST;
+    private static final int TX_LENGTHS = TX_REFS + 8 * MAX_BURST;
+    private static final int STATS = TX_LENGTHS + 4 * MAX_BURST;
+    private static final int MAC = STATS + 8 * STAT_COUNT;
+    private static final int SCRATCH_SIZE = MAC + 8;
 
     private final String devargs;
     private final int portId;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment scratch;
+    private final UnsafeBuffer scratch;
     private final long scratchAddress;
     private int rxHeld;
+    private int txReserved;
     private long rxOversize;
     private boolean closed;
 
@@ -55,8 +53,9 @@ public final class DpdkEthDev implements AutoCloseable
     {
         this.devargs = devargs;
         this.portId = portId;
-        this.scratch = arena.allocate(SCRATCH_SIZE, 64);
-        this.scratchAddress = scratch.address();
+        // Freed with the DirectByteBuffer by the GC; a port is opened a handful of times per process.
+        this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SCRATCH_SIZE, 64));
+        this.scratchAddress = scratch.addressOffset();
     }
 
     /**
@@ -106,7 +105,9 @@ public final class DpdkEthDev implements AutoCloseable
         {
             throw new LinuxException("rte_eth_macaddr_get " + devargs, -rc);
         }
-        return scratch.asSlice(MAC, 6).toArray(JAVA_BYTE);
+        final byte[] mac = new byte[6];
+        scratch.getBytes(MAC, mac);
+        return mac;
     }
 
     /**
@@ -126,7 +127,7 @@ public final class DpdkEthDev implements AutoCloseable
     /** Length of frame {@code index} of the last {@link #rxCopy} or {@link #rxRefs}. */
     public int rxLength(final int index)
     {
-        return scratch.get(JAVA_INT, RX_LENGTHS + 4L * index);
+        return scratch.getInt(RX_LENGTHS + 4 * index);
     }
 
     /** Frames dropped by {@link #rxCopy} because they did not fit a slot. */
@@ -163,42 +164,40 @@ public final class DpdkEthDev implements AutoCloseable
 
     public long rxAddress(final int index)
     {
-        return scratch.get(JAVA_LONG, RX_ADDRESSES + 8L * index);
+        return scratch.getLong(RX_ADDRESSES + 8 * index);
     }
 
     /**
-     * Allocates {@code count} mbufs to be filled in place: write frame {@code i} at {@link #txAddress}(i) (up to
-     * 2048 bytes), set its length with {@link #txLength}, then {@link #txSubmit}.
-     *
-     * @return count, or -errno when the pool is empty.
+     * Frames can be written in place into the first {@code txReserved()} mbufs: frame {@code i} at
+     * {@link #txAddress}(i), up to {@link #MBUF_DATA} bytes, with its length set by {@link #txLength}.
      */
-    public int txReserve(final int count)
+    public int txReserved()
     {
-        return DpdkNative.txReserve(portId, scratchAddress + TX_REFS, count, scratchAddress + TX_ADDRESSES);
+        return txReserved;
     }
 
     public long txAddress(final int index)
     {
-        return scratch.get(JAVA_LONG, TX_ADDRESSES + 8L * index);
+        return scratch.getLong(TX_ADDRESSES + 8 * index);
     }
 
     public void txLength(final int index, final int length)
     {
-        scratch.set(JAVA_INT, TX_LENGTHS + 4L * index, length);
+        scratch.putInt(TX_LENGTHS + 4 * index, length);
     }
 
     /**
-     * Sends the first {@code count} reserved mbufs and frees the remaining {@code reserved - count} ones.
+     * Sends the first {@code count} reserved mbufs, then tops the reservation back up to {@code want} (fewer when
+     * the pool runs dry), keeping unused ones: one native call per burst.
      *
-     * @return frames the device took; the rest are freed and are the caller's drops.
+     * @return frames the device took; the other {@code count - sent} were freed and are the caller's drops.
      */
-    public int txSubmit(final int count, final int reserved)
+    public int txFlush(final int count, final int want)
     {
-        if (reserved > count)
-        {
-            DpdkNative.freeRefs(scratchAddress + TX_REFS + 8L * count, reserved - count);
-        }
-        return DpdkNative.txSubmit(portId, scratchAddress + TX_REFS, count, scratchAddress + TX_LENGTHS);
+        final int packed = DpdkNative.txFlush(portId, scratchAddress + TX_REFS, count, txReserved,
+            scratchAddress + TX_LENGTHS, Math.min(want, MAX_BURST), scratchAddress + TX_ADDRESSES);
+        txReserved = packed >>> 16;
+        return packed & 0xFFFF;
     }
 
     /** Copies the device counters into {@code into}, indexed by the {@code STAT_} constants. */
@@ -211,7 +210,7 @@ public final class DpdkEthDev implements AutoCloseable
         }
         for (int i = 0; i < STAT_COUNT; i++)
         {
-            into[i] = scratch.get(JAVA_LONG, STATS + 8L * i);
+            into[i] = scratch.getLong(STATS + 8 * i);
         }
     }
 
@@ -222,10 +221,11 @@ public final class DpdkEthDev implements AutoCloseable
         {
             closed = true;
             DpdkNative.freeRefs(scratchAddress + RX_REFS, rxHeld);
+            DpdkNative.freeRefs(scratchAddress + TX_REFS, txReserved);
             rxHeld = 0;
+            txReserved = 0;
             DpdkNative.stop(portId);
             DpdkNative.close(portId);
-            arena.close();
         }
     }
 }

@@ -12,6 +12,8 @@ final class DpdkNative
 
     static native int ealInit(String[] args);
 
+    static native String runtimeDir();
+
     static native int threadRegister();
 
     static native int lcoreId();
@@ -36,7 +38,5 @@ final class DpdkNative
 
     static native void freeRefs(long refs, int count);
 
-    static native int txReserve(int port, long refs, int count, long addresses);
-
-    static native int txSubmit(int port, long refs, int count, long lengths);
+    static native int txFlush(int port, long refs, int count, int reserved, long lengths, int want, long addresses);
 }

@@ -1,0 +1,199 @@
+package io.vnicsigner.dataplane.port;
+
+import io.vnicsigner.linux.dpdk.Dpdk;
+import io.vnicsigner.linux.dpdk.DpdkEthDev;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Forwarding rate from one {@code net_null} port to another in a Java loop, for each way of moving frames, and the
+ * same through {@code dpdk-testpmd --forward-mode=io} in the same run. Not a test: run it by hand (see docs/dpdk.md).
+ * <p>
+ * Arguments: {@code [seconds per mode, default 3] [frame size, default 64] [testpmd: yes|no, default yes]}.
+ */
+public final class DpdkForwardingBenchmark
+{
+    private static final Pattern RX_PPS = Pattern.compile("Rx-pps:\\s+(\\d+)");
+
+    private DpdkForwardingBenchmark()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        final int size = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        final boolean testpmd = args.length <= 2 || !"no".equals(args[2]);
+        if (!Dpdk.isAvailable())
+        {
+            throw new IllegalStateException(Dpdk.unavailableReason());
+        }
+        Dpdk.ensureInitialised();
+        final long nanos = TimeUnit.SECONDS.toNanos(seconds);
+        final List<String> report = new ArrayList<>();
+        int index = 60;
+        report.add(line("port, tx in place (default)", portLoop(index++, index++, size, false, nanos)));
+        report.add(line("port, tx staged + copied", portLoop(index++, index++, size, true, nanos)));
+        report.add(line("shim copy both ways (no Java copy)", rawCopyLoop(index++, index++, size, nanos)));
+        report.add(line("shim zero-copy refs (one Java copy)", rawZeroCopyLoop(index++, index++, size, nanos)));
+        if (testpmd)
+        {
+            report.add(line("dpdk-testpmd io forward", testpmd(seconds, size)));
+        }
+        System.out.println("net_null pair, " + size + "-byte frames, " + seconds + " s per mode, EAL " + Dpdk.ealArgs());
+        report.forEach(System.out::println);
+    }
+
+    private static String line(final String mode, final double mpps)
+    {
+        return String.format("%-40s %8.2f Mpps", mode, mpps);
+    }
+
+    private static double portLoop(final int rx, final int tx, final int size, final boolean copyTx, final long nanos)
+        throws IOException
+    {
+        try (DpdkPort in = DpdkPort.open("net_null" + rx + ",size=" + size);
+            DpdkPort out = DpdkPort.open("net_null" + tx + ",size=" + size, copyTx))
+        {
+            final FrameBatch batch = new FrameBatch();
+            long forwarded = 0;
+            final long start = System.nanoTime();
+            final long end = start + nanos;
+            long now = start;
+            while (now < end)
+            {
+                for (int r = 0; r < 1024; r++)
+                {
+                    batch.clear();
+                    final int n = in.receive(batch);
+                    for (int i = 0; i < n; i++)
+                    {
+                        out.send(batch.buffer(), batch.offset(i), batch.length(i));
+                    }
+                    out.flush();
+                    forwarded += n;
+                }
+                now = System.nanoTime();
+            }
+            return (forwarded - out.sendDrops()) * 1e3 / (now - start);
+        }
+    }
+
+    private static double rawCopyLoop(final int rx, final int tx, final int size, final long nanos) throws IOException
+    {
+        try (DpdkEthDev in = DpdkEthDev.open("net_null" + rx + ",size=" + size, 1024, 1024, 8191);
+            DpdkEthDev out = DpdkEthDev.open("net_null" + tx + ",size=" + size, 1024, 1024, 8191))
+        {
+            final FrameBatch batch = new FrameBatch();
+            final UnsafeBuffer lengths = new UnsafeBuffer(org.agrona.BufferUtil.allocateDirectAligned(4 * 32, 64));
+            long forwarded = 0;
+            final long start = System.nanoTime();
+            final long end = start + nanos;
+            long now = start;
+            while (now < end)
+            {
+                for (int r = 0; r < 1024; r++)
+                {
+                    final int n = in.rxCopy(batch.buffer().addressOffset(), batch.slotSize(), batch.capacity());
+                    for (int i = 0; i < n; i++)
+                    {
+                        lengths.putInt(4 * i, in.rxLength(i));
+                    }
+                    forwarded += Math.max(0, out.txCopy(
+                        batch.buffer().addressOffset(), batch.slotSize(), lengths.addressOffset(), n));
+                }
+                now = System.nanoTime();
+            }
+            return forwarded * 1e3 / (now - start);
+        }
+    }
+
+    private static double rawZeroCopyLoop(final int rx, final int tx, final int size, final long nanos)
+        throws IOException
+    {
+        try (DpdkEthDev in = DpdkEthDev.open("net_null" + rx + ",size=" + size, 1024, 1024, 8191);
+            DpdkEthDev out = DpdkEthDev.open("net_null" + tx + ",size=" + size, 1024, 1024, 8191))
+        {
+            final UnsafeBuffer from = new UnsafeBuffer(0, 0);
+            final UnsafeBuffer to = new UnsafeBuffer(0, 0);
+            long forwarded = 0;
+            final long start = System.nanoTime();
+            final long end = start + nanos;
+            long now = start;
+            while (now < end)
+            {
+                for (int r = 0; r < 1024; r++)
+                {
+                    final int n = in.rxRefs(32);
+                    if (out.txReserved() < n)
+                    {
+                        out.txFlush(0, 32);
+                    }
+                    if (n > 0 && out.txReserved() >= n)
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            final int length = in.rxLength(i);
+                            from.wrap(in.rxAddress(i), length);
+                            to.wrap(out.txAddress(i), length);
+                            to.putBytes(0, from, 0, length);
+                            out.txLength(i, length);
+                        }
+                        forwarded += out.txFlush(n, 32);
+                    }
+                }
+                now = System.nanoTime();
+            }
+            return forwarded * 1e3 / (now - start);
+        }
+    }
+
+    /** Runs testpmd on its own pair of net_null vdevs and averages the packet rate it reports once running. */
+    private static double testpmd(final int seconds, final int size) throws IOException, InterruptedException
+    {
+        final List<String> command = List.of("timeout", "-s", "INT", String.valueOf(seconds + 3), "dpdk-testpmd",
+            "--no-huge", "-m", "512", "--no-pci", "--no-telemetry", "-l", "0-1",
+            "--file-prefix", "tp-" + ProcessHandle.current().pid(),
+            "--vdev", "net_null0,size=" + size, "--vdev", "net_null1,size=" + size,
+            "--", "--forward-mode=io", "--auto-start", "--stats-period", "1", "--total-num-mbufs=16384");
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final List<Long> samples = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                final Matcher m = RX_PPS.matcher(line);
+                if (m.find())
+                {
+                    samples.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        process.waitFor();
+        // Each period prints one Rx-pps line per port. The io engine forwards both ways on its one core, so its
+        // rate is the sum over the two ports; periods still at zero (start-up) are left out.
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i + 1 < samples.size(); i += 2)
+        {
+            final long period = samples.get(i) + samples.get(i + 1);
+            if (period > 0)
+            {
+                sum += period;
+                count++;
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count / 1e6;
+    }
+}
