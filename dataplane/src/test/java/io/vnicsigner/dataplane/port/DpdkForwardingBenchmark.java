@@ -2,6 +2,7 @@ package io.vnicsigner.dataplane.port;
 
 import io.vnicsigner.linux.dpdk.Dpdk;
 import io.vnicsigner.linux.dpdk.DpdkEthDev;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedReader;
@@ -94,7 +95,7 @@ public final class DpdkForwardingBenchmark
             DpdkEthDev out = DpdkEthDev.open("net_null" + tx + ",size=" + size, 1024, 1024, 8191))
         {
             final FrameBatch batch = new FrameBatch();
-            final UnsafeBuffer lengths = new UnsafeBuffer(org.agrona.BufferUtil.allocateDirectAligned(4 * 32, 64));
+            final UnsafeBuffer lengths = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * 32, 64));
             long forwarded = 0;
             final long start = System.nanoTime();
             final long end = start + nanos;

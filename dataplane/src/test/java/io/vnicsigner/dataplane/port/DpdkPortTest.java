@@ -7,8 +7,8 @@ import io.vnicsigner.dataplane.frame.Ipv4Address;
 import io.vnicsigner.dataplane.frame.MacAddress;
 import io.vnicsigner.linux.dpdk.Dpdk;
 import io.vnicsigner.linux.dpdk.DpdkEthDev;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -42,10 +43,16 @@ final class DpdkPortTest
     private static String affinityBefore;
     private static String affinityAfter;
     private static boolean initialisedHere;
+    private static int nextIndex = 40;
 
     @BeforeAll
     static void startEal() throws IOException
     {
+        if (!Dpdk.isAvailable())
+        {
+            // Surefire shows a class aborted in @BeforeAll as "Tests run: 0" without the reason, so say it here.
+            System.err.println("DpdkPortTest skipped: " + Dpdk.unavailableReason());
+        }
         assumeTrue(Dpdk.isAvailable(), "DPDK tests skipped: " + Dpdk.unavailableReason());
         affinityBefore = Dpdk.allowedCpus();
         final List<String> args = new ArrayList<>(Dpdk.defaultEalArgs());
@@ -54,12 +61,6 @@ final class DpdkPortTest
         args.set(lcores + 1, "0@" + firstCpu(affinityBefore));
         initialisedHere = Dpdk.init(args);
         affinityAfter = Dpdk.allowedCpus();
-    }
-
-    @AfterAll
-    static void reportEal()
-    {
-        // Nothing to tear down: the EAL lives as long as the JVM, and every test closes its ports.
     }
 
     @Test
@@ -246,7 +247,7 @@ final class DpdkPortTest
     @Test
     void shouldFailClearlyOnAnUnknownDriver()
     {
-        final IOException error = org.junit.jupiter.api.Assertions.assertThrows(
+        final IOException error = assertThrows(
             IOException.class, () -> DpdkPort.open("net_nosuchdriver0"));
         assertTrue(error.getMessage().contains("net_nosuchdriver0"), error.getMessage());
     }
@@ -270,6 +271,7 @@ final class DpdkPortTest
     @Test
     void shouldExchangeArpWithTheKernelThroughATapPort() throws Exception
     {
+        assumeTrue("root".equals(System.getProperty("user.name")), "net_tap and network namespaces need root");
         assumeTrue(run("ip", "netns", "list").exitCode == 0, "ip netns not usable here");
         final long pid = ProcessHandle.current().pid();
         final String iface = "vsdp" + (pid % 100_000);
@@ -337,8 +339,6 @@ final class DpdkPortTest
         }
     }
 
-    private static int nextIndex = 40;
-
     /** Vdev names must be unique among open devices; indexes keep clear of any a user passed with --vdev. */
     private static synchronized int uniqueIndex()
     {
@@ -363,7 +363,7 @@ final class DpdkPortTest
         }
     }
 
-    private static byte[] bytes(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    private static byte[] bytes(final DirectBuffer buffer, final int offset, final int length)
     {
         final byte[] out = new byte[length];
         buffer.getBytes(offset, out);
