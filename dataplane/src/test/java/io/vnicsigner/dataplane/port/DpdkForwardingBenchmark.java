@@ -9,6 +9,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -166,6 +168,23 @@ public final class DpdkForwardingBenchmark
         }
     }
 
+    /** testpmd leaves its EAL runtime directory behind; the benchmark's prefixes are its own to remove. */
+    static void removeRuntimeDir(final String prefix) throws IOException
+    {
+        final Path dir = Path.of("/var/run/dpdk", prefix);
+        if (Files.isDirectory(dir))
+        {
+            try (var files = Files.list(dir))
+            {
+                for (final Path file : files.toList())
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
     /** Runs testpmd on its own pair of net_null vdevs and averages the packet rate it reports once running. */
     private static double testpmd(final int seconds, final int size) throws IOException, InterruptedException
     {
@@ -190,6 +209,7 @@ public final class DpdkForwardingBenchmark
             }
         }
         process.waitFor();
+        removeRuntimeDir("tp-" + ProcessHandle.current().pid());
         // Each period prints one Rx-pps line per port. The io engine forwards both ways on its one core, so its
         // rate is the sum over the two ports; periods still at zero (start-up) are left out.
         double sum = 0;
