@@ -362,21 +362,28 @@ JNIEXPORT jint JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_txCopy(
     }
     const uint8_t *src = (const uint8_t *)(uintptr_t)slots;
     const int32_t *lens = (const int32_t *)(uintptr_t)lengths;
+    int ready = 0;
     for (int i = 0; i < count; i++)
     {
         struct rte_mbuf *m = pkts[i];
-        const uint16_t len = (uint16_t)lens[i];
-        char *dst = rte_pktmbuf_append(m, len);
-        if (dst != NULL)
+        const int32_t len = lens[i];
+        char *dst = len > 0 && len <= UINT16_MAX ? rte_pktmbuf_append(m, (uint16_t)len) : NULL;
+        if (dst == NULL)
         {
-            memcpy(dst, src, len);
+            /* Longer than the data room: dropped here rather than sent cut short. */
+            rte_pktmbuf_free(m);
+        }
+        else
+        {
+            memcpy(dst, src, (size_t)len);
+            pkts[ready++] = m;
         }
         src += slot_size;
     }
-    const uint16_t sent = rte_eth_tx_burst((uint16_t)port, 0, pkts, (uint16_t)count);
-    if (sent < count)
+    const uint16_t sent = rte_eth_tx_burst((uint16_t)port, 0, pkts, (uint16_t)ready);
+    if (sent < ready)
     {
-        rte_pktmbuf_free_bulk(pkts + sent, (unsigned)(count - sent));
+        rte_pktmbuf_free_bulk(pkts + sent, (unsigned)(ready - sent));
     }
     return sent;
 }
@@ -436,18 +443,34 @@ JNIEXPORT jint JNICALL Java_io_vnicsigner_linux_dpdk_DpdkNative_txFlush(
     struct rte_mbuf **pkts = (struct rte_mbuf **)(uintptr_t)refs;
     int64_t *addrs = (int64_t *)(uintptr_t)addresses;
     uint16_t sent = 0;
+    if (reserved < 0 || reserved > VNIC_MAX_BURST)
+    {
+        return -EINVAL;
+    }
+    count = count < 0 ? 0 : (count > reserved ? reserved : count);
     if (count > 0)
     {
         const int32_t *lens = (const int32_t *)(uintptr_t)lengths;
+        struct rte_mbuf *burst[VNIC_MAX_BURST];
+        int ready = 0;
         for (int i = 0; i < count; i++)
         {
-            pkts[i]->data_len = (uint16_t)lens[i];
-            pkts[i]->pkt_len = (uint32_t)lens[i];
+            struct rte_mbuf *m = pkts[i];
+            const int32_t len = lens[i];
+            if (len <= 0 || len > (int32_t)rte_pktmbuf_tailroom(m))
+            {
+                /* A length the mbuf cannot hold would make the device read past it: dropped instead. */
+                rte_pktmbuf_free(m);
+                continue;
+            }
+            m->data_len = (uint16_t)len;
+            m->pkt_len = (uint32_t)len;
+            burst[ready++] = m;
         }
-        sent = rte_eth_tx_burst((uint16_t)port, 0, pkts, (uint16_t)count);
-        if (sent < count)
+        sent = rte_eth_tx_burst((uint16_t)port, 0, burst, (uint16_t)ready);
+        if (sent < ready)
         {
-            rte_pktmbuf_free_bulk(pkts + sent, (unsigned)(count - sent));
+            rte_pktmbuf_free_bulk(burst + sent, (unsigned)(ready - sent));
         }
         const int left = reserved - count;
         if (left > 0)

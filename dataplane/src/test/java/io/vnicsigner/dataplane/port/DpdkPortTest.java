@@ -233,6 +233,32 @@ final class DpdkPortTest
     }
 
     @Test
+    void shouldDropAnInPlaceFrameLongerThanItsMbufInsteadOfSendingIt() throws IOException
+    {
+        try (DpdkEthDev device = DpdkEthDev.open("net_ring" + uniqueIndex(), 256, 256, 1023))
+        {
+            device.txFlush(0, 2);
+            device.txLength(0, DpdkEthDev.MBUF_DATA + 1000);
+            device.txLength(1, 64);
+            assertEquals(1, device.txFlush(2, 2));
+            assertEquals(1, device.rxRefs(32));
+            assertEquals(64, device.rxLength(0));
+        }
+    }
+
+    @Test
+    void shouldDoNothingOnBurstsAfterClose() throws IOException
+    {
+        final DpdkPort port = DpdkPort.open("net_null" + uniqueIndex());
+        port.close();
+        final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+        assertEquals(0, port.receive(new FrameBatch()));
+        assertFalse(port.send(frame, 0, 64));
+        assertEquals(0, port.flush());
+        port.close();
+    }
+
+    @Test
     void shouldReopenAVdevNameAfterClose() throws IOException
     {
         // net_null rather than net_ring: net_ring keeps its ring's memzone after close and complains on reuse.

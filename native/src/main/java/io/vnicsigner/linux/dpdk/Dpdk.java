@@ -26,6 +26,7 @@ public final class Dpdk
 
     private static final String LOAD_FAILURE;
     private static List<String> ealArgs;
+    private static String ealFailure;
 
     static
     {
@@ -80,6 +81,11 @@ public final class Dpdk
     public static synchronized boolean init(final List<String> args) throws LinuxException
     {
         requireAvailable();
+        if (ealFailure != null)
+        {
+            throw new IllegalStateException("the EAL failed earlier in this process and cannot be retried: " +
+                ealFailure);
+        }
         if (ealArgs != null)
         {
             return false;
@@ -95,7 +101,9 @@ public final class Dpdk
         final int rc = DpdkNative.ealInit(argv);
         if (rc < 0)
         {
-            throw new LinuxException("rte_eal_init " + String.join(" ", args), -rc);
+            final LinuxException failure = new LinuxException("rte_eal_init " + String.join(" ", args), -rc);
+            ealFailure = failure.getMessage();
+            throw failure;
         }
         removeRuntimeDirAtExit(Path.of(DpdkNative.runtimeDir()));
         return true;

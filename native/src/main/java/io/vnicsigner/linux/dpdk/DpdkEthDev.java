@@ -11,7 +11,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Two ways to move frames are offered. The copy calls ({@link #rxCopy}, {@link #txCopy}) copy between mbufs and
  * slots the caller owns, and free each mbuf at once. The zero-copy calls ({@link #rxRefs}, {@link #txFlush}) hand out
  * the addresses of mbuf data instead: received mbufs are freed on the next {@link #rxRefs}, and frames to send are
- * written into a reservation of mbufs kept across flushes. The burst calls allocate nothing and must be used by one thread at a time.
+ * written into a reservation of mbufs kept across flushes. The burst calls allocate nothing, must be used by one
+ * thread at a time, and do nothing after {@link #close()}.
  */
 public final class DpdkEthDev implements AutoCloseable
 {
@@ -39,6 +40,7 @@ public final class DpdkEthDev implements AutoCloseable
     private static final int STATS = TX_LENGTHS + 4 * MAX_BURST;
     private static final int MAC = STATS + 8 * STAT_COUNT;
     private static final int SCRATCH_SIZE = MAC + 8;
+    private static final int ENODEV = 19;
 
     private final String devargs;
     private final int portId;
@@ -71,6 +73,17 @@ public final class DpdkEthDev implements AutoCloseable
     {
         Dpdk.requireAvailable();
         Dpdk.ensureInitialised();
+        synchronized (Dpdk.class)
+        {
+            return probeAndStart(devargs, rxDescriptors, txDescriptors, poolSize);
+        }
+    }
+
+    /** DPDK's control path is not thread-safe, so every probe, start and close runs under one lock. */
+    private static DpdkEthDev probeAndStart(
+        final String devargs, final int rxDescriptors, final int txDescriptors, final int poolSize)
+        throws LinuxException
+    {
         final int comma = devargs.indexOf(',');
         final String deviceName = comma < 0 ? devargs : devargs.substring(0, comma);
         final int port = DpdkNative.probe(devargs, deviceName);
@@ -118,6 +131,10 @@ public final class DpdkEthDev implements AutoCloseable
      */
     public int rxCopy(final long slotsAddress, final int slotSize, final int max)
     {
+        if (closed)
+        {
+            return 0;
+        }
         final int packed = DpdkNative.rxCopy(
             portId, slotsAddress, slotSize, Math.min(max, MAX_BURST), scratchAddress + RX_LENGTHS);
         rxOversize += packed >>> 16;
@@ -144,7 +161,7 @@ public final class DpdkEthDev implements AutoCloseable
      */
     public int txCopy(final long slotsAddress, final int slotSize, final long lengthsAddress, final int count)
     {
-        return DpdkNative.txCopy(portId, slotsAddress, slotSize, lengthsAddress, count);
+        return closed ? -ENODEV : DpdkNative.txCopy(portId, slotsAddress, slotSize, lengthsAddress, count);
     }
 
     /**
@@ -154,6 +171,10 @@ public final class DpdkEthDev implements AutoCloseable
      */
     public int rxRefs(final int max)
     {
+        if (closed)
+        {
+            return 0;
+        }
         final int held = rxHeld;
         rxHeld = 0;
         final int n = DpdkNative.rxRefs(portId, scratchAddress + RX_REFS, held, Math.min(max, MAX_BURST),
@@ -194,6 +215,10 @@ public final class DpdkEthDev implements AutoCloseable
      */
     public int txFlush(final int count, final int want)
     {
+        if (closed)
+        {
+            return 0;
+        }
         final int packed = DpdkNative.txFlush(portId, scratchAddress + TX_REFS, count, txReserved,
             scratchAddress + TX_LENGTHS, Math.min(want, MAX_BURST), scratchAddress + TX_ADDRESSES);
         txReserved = packed >>> 16;
@@ -224,8 +249,11 @@ public final class DpdkEthDev implements AutoCloseable
             DpdkNative.freeRefs(scratchAddress + TX_REFS, txReserved);
             rxHeld = 0;
             txReserved = 0;
-            DpdkNative.stop(portId);
-            DpdkNative.close(portId);
+            synchronized (Dpdk.class)
+            {
+                DpdkNative.stop(portId);
+                DpdkNative.close(portId);
+            }
         }
     }
 }
