@@ -7,14 +7,11 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A port on any DPDK poll-mode driver, opened from its device arguments: {@code net_vhost0,iface=/run/x.sock}
- * (vhost-user guests), {@code net_tap0,iface=NAME}, {@code net_af_packet0,iface=NAME}, {@code net_null0},
- * {@code net_ring0}, or a PCI address for a NIC bound to vfio-pci.
- * <p>
- * Received frames are copied by the shim from each mbuf into the batch slot and the mbuf is freed at once, so
- * nothing DPDK owns outlives a burst. Sent frames are copied once, straight into mbufs reserved a burst at a time,
- * and {@link #flush()} hands them to {@code rte_eth_tx_burst} and reserves the next burst in the same native call;
- * frames the device does not take are freed and counted in {@link #sendDrops()}. A full burst flushes itself.
+ * A port on any DPDK poll-mode driver, opened from its device arguments ({@code net_vhost0,iface=/run/x.sock},
+ * {@code net_tap0,iface=NAME}, {@code net_af_packet0,iface=NAME}, {@code net_null0}, {@code net_ring0} or a PCI
+ * address). Received frames are copied out of their mbufs into the batch; sent frames are written straight into
+ * reserved mbufs and go out on {@link #flush()} or when a burst fills, and refused ones count as
+ * {@link #sendDrops()}.
  */
 public final class DpdkPort implements Port
 {

@@ -356,8 +356,9 @@ final class DpdkPortTest
         final String iface = "vsdp" + (pid % 100_000);
         final String netns = "vnic-dpdk-" + pid;
         Process ping = null;
-        try (DpdkPort port = DpdkPort.open("net_tap" + uniqueIndex() + ",iface=" + iface))
+        try (DpdkPort port = DpdkPort.open("net_tap" + uniqueIndex() + ",iface=" + iface + ",mac=02:00:00:11:22:33"))
         {
+            assertArrayEquals(new byte[]{ 2, 0, 0, 0x11, 0x22, 0x33 }, port.device().macAddress());
             check("ip", "netns", "add", netns);
             check("ip", "link", "set", iface, "netns", netns);
             check("ip", "-n", netns, "addr", "add", KERNEL_IP + "/24", "dev", iface);

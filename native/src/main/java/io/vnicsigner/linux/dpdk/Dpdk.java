@@ -12,11 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The process-wide DPDK environment: finds and loads {@code libvnicdpdk.so}, and runs the EAL once per process.
- * <p>
- * The library is taken from the system property {@value #LIBRARY_PROPERTY} when set, else from next to the jar (or
- * the build's {@code target/native}). EAL arguments come from {@link #init(List)}, else from the system property
- * {@value #EAL_PROPERTY} (split on whitespace), else from {@link #defaultEalArgs()}.
+ * The process-wide DPDK environment: loads {@code libvnicdpdk.so} ({@value #LIBRARY_PROPERTY}, else beside the jar
+ * or in the build's {@code target/native}) and runs the EAL once per process, from {@link #init(List)}, else
+ * {@value #EAL_PROPERTY} (split on whitespace), else {@link #defaultEalArgs()}.
  */
 public final class Dpdk
 {

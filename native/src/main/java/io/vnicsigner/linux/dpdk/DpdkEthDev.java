@@ -6,13 +6,9 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * One DPDK ethdev port with one rx and one tx queue and a mempool of its own, started on open.
- * <p>
- * Two ways to move frames are offered. The copy calls ({@link #rxCopy}, {@link #txCopy}) copy between mbufs and
- * slots the caller owns, and free each mbuf at once. The zero-copy calls ({@link #rxRefs}, {@link #txFlush}) hand out
- * the addresses of mbuf data instead: received mbufs are freed on the next {@link #rxRefs}, and frames to send are
- * written into a reservation of mbufs kept across flushes. The burst calls allocate nothing, must be used by one
- * thread at a time, and do nothing after {@link #close()}.
+ * One DPDK ethdev (one rx and one tx queue, its own mempool), with copy bursts ({@link #rxCopy}, {@link #txCopy})
+ * and zero-copy bursts that hand out mbuf data addresses ({@link #rxRefs}, {@link #txFlush}). Bursts allocate
+ * nothing, are for one thread at a time, and do nothing after {@link #close()}.
  */
 public final class DpdkEthDev implements AutoCloseable
 {
