@@ -5,7 +5,8 @@ import io.vnicsigner.linux.TunTap;
 
 /**
  * Opens ports from their config spec, {@code kind:argument}: {@code tap:vsg1} (a Linux TAP device created in the
- * daemon's network namespace) or {@code memory:name} (in-memory, for tests).
+ * daemon's network namespace), {@code dpdk:DEVARGS} (any DPDK driver, see {@link DpdkPort}) or {@code memory:name}
+ * (in-memory, for tests).
  */
 public final class PortSpecs
 {
@@ -23,13 +24,14 @@ public final class PortSpecs
         final int colon = spec == null ? -1 : spec.indexOf(':');
         if (colon <= 0)
         {
-            throw new IllegalArgumentException("port spec must be kind:argument (tap:NAME or memory:NAME): '" + spec + "'");
+            throw new IllegalArgumentException("port spec must be kind:argument (tap:NAME, dpdk:DEVARGS or memory:NAME): '" + spec + "'");
         }
         final String kind = spec.substring(0, colon);
         final String argument = spec.substring(colon + 1);
         switch (kind)
         {
             case "tap" -> TunTap.validateName(argument);
+            case DpdkPort.KIND -> DpdkPort.validate(argument);
             case "memory" ->
             {
                 if (argument.isEmpty())
@@ -38,14 +40,20 @@ public final class PortSpecs
                 }
             }
             default -> throw new IllegalArgumentException(
-                "unknown port kind '" + kind + "' in '" + spec + "' (supported: tap, memory)");
+                "unknown port kind '" + kind + "' in '" + spec + "' (supported: tap, dpdk, memory)");
         }
     }
 
     public static Port open(final String spec) throws LinuxException
     {
         validate(spec);
+        final String kind = spec.substring(0, spec.indexOf(':'));
         final String argument = spec.substring(spec.indexOf(':') + 1);
-        return spec.startsWith("tap:") ? TapPort.open(argument) : new MemoryPort(spec);
+        return switch (kind)
+        {
+            case "tap" -> TapPort.open(argument);
+            case DpdkPort.KIND -> DpdkPort.open(argument);
+            default -> new MemoryPort(spec);
+        };
     }
 }
