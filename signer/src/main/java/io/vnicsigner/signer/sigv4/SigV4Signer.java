@@ -11,7 +11,8 @@ import java.security.MessageDigest;
  *
  * <p>Deviations written down: the signer leaves {@code authorization}, {@code connection}, {@code expect},
  * {@code user-agent} and {@code x-amzn-trace-id} out of {@code SignedHeaders}, as the AWS SDK does, because
- * proxies rewrite them; a {@code +} in the query decodes to a space, as in form encoding and the SDK.
+ * proxies rewrite them; a {@code +} in the query decodes to a space, as in form encoding and the SDK; query
+ * parameters with an empty name are left out, as the SDK does.
  */
 public final class SigV4Signer
 {
@@ -452,7 +453,8 @@ public final class SigV4Signer
     {
         int segments = 0;
         int i = 0;
-        boolean trailingSlash = pathEnd > 0 && target[pathEnd - 1] == '/';
+        // As the SDK does: a trailing slash survives only if the request's own path ends with one.
+        final boolean trailingSlash = pathEnd > 0 && target[pathEnd - 1] == '/';
         while (i < pathEnd)
         {
             while (i < pathEnd && target[i] == '/')
@@ -471,12 +473,10 @@ public final class SigV4Signer
             }
             if (length == 1 && target[start] == '.')
             {
-                trailingSlash |= i == pathEnd;
                 continue;
             }
             if (length == 2 && target[start] == '.' && target[start + 1] == '.')
             {
-                trailingSlash |= i == pathEnd;
                 if (segments > 0)
                 {
                     segments--;
@@ -565,7 +565,7 @@ public final class SigV4Signer
                 final int nameOffset = queryUsed;
                 queryUsed = decodeEncode(target, i, nameEnd, queryUsed);
                 final int nameLength = queryUsed - nameOffset;
-                if (skipSignature && regionEquals(query, nameOffset, nameLength, Q_SIGNATURE))
+                if (nameLength == 0 || (skipSignature && regionEquals(query, nameOffset, nameLength, Q_SIGNATURE)))
                 {
                     queryUsed = nameOffset;
                 }
