@@ -109,6 +109,63 @@ final class SdkCrossCheckTest
         assertEquals(true, s3Count > REQUESTS / 3 && s3Count < REQUESTS * 2 / 3, "both modes drawn");
     }
 
+    @Test
+    void shouldPresignLikeTheAwsSdk()
+    {
+        final long seed = Long.getLong("vnic.sigv4.seed", 0x5EED_2015_0830L) + 1;
+        final SplittableRandom random = new SplittableRandom(seed);
+        final AwsV4HttpSigner sdk = AwsV4HttpSigner.create();
+        final SigV4Signer ours = new SigV4Signer();
+        final SigningRequest view = new SigningRequest();
+        final SignedOutput out = new SignedOutput();
+        final Instant time = Instant.ofEpochSecond(1_440_938_160L + random.nextInt(400_000_000));
+        final Clock clock = Clock.fixed(time, ZoneOffset.UTC);
+        for (int i = 0; i < 1_000; i++)
+        {
+            final boolean s3 = random.nextBoolean();
+            final Case c = Case.random(random, s3);
+            c.headers.clear();
+            final int expiry = random.nextInt(1, 7 * 24 * 3600 + 1);
+
+            final SdkHttpRequest.Builder builder = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(c.method))
+                .protocol("https").host(c.host).encodedPath(c.wirePath);
+            c.query.forEach(builder::putRawQueryParameter);
+            builder.putHeader("Host", c.host);
+            final SdkHttpRequest request = builder.build();
+            final SignedRequest signed = sdk.sign(r -> r
+                .identity(c.sessionToken == null ? AwsCredentialsIdentity.create(c.accessKey, c.secret) :
+                    AwsSessionCredentialsIdentity.create(c.accessKey, c.secret, c.sessionToken))
+                .request(request)
+                .payload(ContentStreamProvider.fromByteArray(c.body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, c.service)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, c.region)
+                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, !s3)
+                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, !s3)
+                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, c.signPayload)
+                .putProperty(AwsV4HttpSigner.AUTH_LOCATION, AwsV4HttpSigner.AuthLocation.QUERY_STRING)
+                .putProperty(AwsV4HttpSigner.EXPIRATION_DURATION, java.time.Duration.ofSeconds(expiry))
+                .putProperty(HttpSigner.SIGNING_CLOCK, clock));
+            final String expected = signed.request().firstMatchingRawQueryParameter("X-Amz-Signature").orElseThrow();
+
+            view.reset();
+            view.method(c.method);
+            view.target(c.target());
+            view.addHeader("Host", c.host);
+            view.body(c.body, 0, c.body.length).payloadMode(c.signPayload ? PayloadMode.HASH : PayloadMode.UNSIGNED);
+            view.presignExpirySeconds(expiry);
+            final int code = ours.sign(view, c.credentials(), c.region, c.service, SignMode.PRESIGN,
+                s3 ? UriMode.S3 : UriMode.DEFAULT, time.toEpochMilli(), out);
+            final String target = out.presignedTargetAsString();
+            final String actual = target.substring(target.lastIndexOf("X-Amz-Signature=") + 16);
+            if (code != SigV4Signer.OK || !expected.equals(actual))
+            {
+                fail("seed=" + seed + " presign #" + i + " code=" + code + "\n" + c + "\nSDK:  " +
+                    signed.request().getUri() + "\nours: " + target + "\nour canonical request:\n" +
+                    ours.canonicalRequestAsString());
+            }
+        }
+    }
+
     /** The SDK's canonical request, through its internal class: for failure messages only. */
     private static String sdkCanonicalRequest(final Case c, final SigV4Signer ours)
     {
