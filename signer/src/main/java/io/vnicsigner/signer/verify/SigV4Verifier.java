@@ -210,8 +210,10 @@ public final class SigV4Verifier
         {
             return ReasonCode.MALFORMED;
         }
-        final boolean tokenOk = credentials.sessionToken() == null || credentials.sessionToken().equals(
-            presign ? param(queryParams(request.target()), "X-Amz-Security-Token") : request.header("x-amz-security-token"));
+        final String token = presign ?
+            param(queryParams(request.target()), "X-Amz-Security-Token") : request.header("x-amz-security-token");
+        final boolean tokenOk = credentials.sessionToken() == null ||
+            (token != null && credentials.sessionToken().equals(token.strip()));
         if (!MessageDigest.isEqual(out.signature(), signature.getBytes(StandardCharsets.US_ASCII)) || !tokenOk)
         {
             return ReasonCode.BAD_SIGNATURE;
