@@ -78,6 +78,9 @@ public final class SigV4Signer
     private int qCount;
     private final int[] hOrder;
     private int hCount;
+    private int firstPresignParam;
+    private byte[] loadedKey;
+    private long loadedMisses = -1;
     private final byte[] number = new byte[20];
 
     public SigV4Signer()
@@ -255,7 +258,18 @@ public final class SigV4Signer
 
         // Signature.
         final byte[] key = keyCache.key(credentials, date(out.amzDate), out.amzDate, 0, region, service);
-        hmac.mac(key, 0, HmacSha256.LENGTH, stringToSign, 0, stringToSignLength, hash, 0);
+        // Reloading the HMAC pads is skipped while the same cache slot holds the same derived key.
+        if (key != loadedKey || keyCache.misses() != loadedMisses)
+        {
+            hmac.init(key, 0, HmacSha256.LENGTH);
+            loadedKey = key;
+            loadedMisses = keyCache.misses();
+        }
+        else
+        {
+            hmac.start();
+        }
+        hmac.update(stringToSign, 0, stringToSignLength).doFinal(hash, 0);
         Hex.encode(hash, 0, 32, out.signature, 0);
 
         if (verify)
@@ -735,8 +749,6 @@ public final class SigV4Signer
     {
         return p >= firstPresignParam;
     }
-
-    private int firstPresignParam;
 
     private boolean isUnsigned(final SigningRequest request, final int index)
     {
