@@ -51,6 +51,7 @@ public final class SigV4Signer
     private static final byte[] Q_SIGNED_HEADERS = ascii("X-Amz-SignedHeaders");
     private static final byte[] Q_SIGNATURE = ascii("X-Amz-Signature");
     private static final byte[] HEX_UPPER = ascii("0123456789ABCDEF");
+    private static final boolean[] UNRESERVED = unreserved();
 
     private final MessageDigest sha256 = HmacSha256.newSha256();
     private final HmacSha256 hmac = new HmacSha256();
@@ -440,6 +441,22 @@ public final class SigV4Signer
         {
             end--;
         }
+        // Most values need no folding: one scan, then one copy.
+        boolean fold = false;
+        for (int i = start; i < end; i++)
+        {
+            final byte b = src[i];
+            if (b <= ' ' && isSpace(b) && (b != ' ' || isSpace(src[i + 1])))
+            {
+                fold = true;
+                break;
+            }
+        }
+        if (!fold)
+        {
+            System.arraycopy(src, start, canonical, dst, end - start);
+            return dst + end - start;
+        }
         int c = dst;
         boolean inSpace = false;
         for (int i = start; i < end; i++)
@@ -537,14 +554,18 @@ public final class SigV4Signer
         {
             canonical[c++] = '/';
         }
+        int runStart = 0;
         for (int i = 0; i < pathEnd; i++)
         {
             final byte b = target[i];
-            if (b == '/')
+            if (b == '/' || UNRESERVED[b & 0xFF])
             {
-                canonical[c++] = '/';
+                continue;
             }
-            else if (b == '%' && i + 2 < pathEnd && Hex.digit(target[i + 1]) >= 0 && Hex.digit(target[i + 2]) >= 0)
+            // Copy the run of bytes that need no change in one go.
+            System.arraycopy(target, runStart, canonical, c, i - runStart);
+            c += i - runStart;
+            if (b == '%' && i + 2 < pathEnd && Hex.digit(target[i + 1]) >= 0 && Hex.digit(target[i + 2]) >= 0)
             {
                 c = encodeByte((byte)((Hex.digit(target[i + 1]) << 4) | Hex.digit(target[i + 2])), canonical, c);
                 i += 2;
@@ -553,8 +574,10 @@ public final class SigV4Signer
             {
                 c = encodeByte(b, canonical, c);
             }
+            runStart = i + 1;
         }
-        return c;
+        System.arraycopy(target, runStart, canonical, c, pathEnd - runStart);
+        return c + pathEnd - runStart;
     }
 
     private boolean parseQuery(final byte[] target, final int start, final int end, final boolean skipSignature)
@@ -752,6 +775,11 @@ public final class SigV4Signer
 
     private boolean isUnsigned(final SigningRequest request, final int index)
     {
+        final int length = request.nameLength(index);
+        if (length != 6 && length != 10 && length != 13 && length != 15)
+        {
+            return false;
+        }
         for (final byte[] name : UNSIGNED_HEADERS)
         {
             if (request.nameEquals(index, name, 0, name.length))
@@ -815,8 +843,7 @@ public final class SigV4Signer
 
     private static int encodeByte(final byte b, final byte[] dst, final int offset)
     {
-        if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
-            b == '-' || b == '_' || b == '.' || b == '~')
+        if (UNRESERVED[b & 0xFF])
         {
             dst[offset] = b;
             return offset + 1;
@@ -825,6 +852,17 @@ public final class SigV4Signer
         dst[offset + 1] = HEX_UPPER[(b >> 4) & 0xF];
         dst[offset + 2] = HEX_UPPER[b & 0xF];
         return offset + 3;
+    }
+
+    private static boolean[] unreserved()
+    {
+        final boolean[] table = new boolean[256];
+        for (int b = 0; b < 256; b++)
+        {
+            table[b] = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+                b == '-' || b == '_' || b == '.' || b == '~';
+        }
+        return table;
     }
 
     private int digits(final int value)
