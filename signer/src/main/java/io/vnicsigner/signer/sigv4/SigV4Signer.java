@@ -8,11 +8,8 @@ import java.security.MessageDigest;
  * AWS Signature Version 4 ({@code AWS4-HMAC-SHA256}) over a {@link SigningRequest}: builds the canonical
  * request and string to sign in reused buffers and writes the result into a {@link SignedOutput}. Pure: the
  * time comes in as an argument, bad input comes back as a negative code. Not thread-safe: one per agent.
- *
- * <p>Deviations written down: the signer leaves {@code authorization}, {@code connection}, {@code expect},
- * {@code user-agent} and {@code x-amzn-trace-id} out of {@code SignedHeaders}, as the AWS SDK does, because
- * proxies rewrite them; a {@code +} in the query decodes to a space, as in form encoding and the SDK; query
- * parameters with an empty name are left out, as the SDK does.
+ * Deviations from the letter of the specification follow the AWS SDK and are written down on
+ * {@link CanonicalUri}, {@link CanonicalQuery} and {@link CanonicalHeaders}.
  */
 public final class SigV4Signer
 {
@@ -39,23 +36,19 @@ public final class SigV4Signer
     private static final byte[] H_X_AMZ_DATE = ascii("x-amz-date");
     private static final byte[] H_X_AMZ_CONTENT_SHA256 = ascii("x-amz-content-sha256");
     private static final byte[] H_X_AMZ_SECURITY_TOKEN = ascii("x-amz-security-token");
-    private static final byte[][] UNSIGNED_HEADERS =
-    {
-        H_AUTHORIZATION, ascii("connection"), ascii("expect"), ascii("user-agent"), ascii("x-amzn-trace-id"),
-    };
     private static final byte[] Q_ALGORITHM = ascii("X-Amz-Algorithm");
     private static final byte[] Q_CREDENTIAL = ascii("X-Amz-Credential");
     private static final byte[] Q_DATE = ascii("X-Amz-Date");
     private static final byte[] Q_EXPIRES = ascii("X-Amz-Expires");
     private static final byte[] Q_SECURITY_TOKEN = ascii("X-Amz-Security-Token");
     private static final byte[] Q_SIGNED_HEADERS = ascii("X-Amz-SignedHeaders");
-    private static final byte[] Q_SIGNATURE = ascii("X-Amz-Signature");
-    private static final byte[] HEX_UPPER = ascii("0123456789ABCDEF");
-    private static final boolean[] UNRESERVED = unreserved();
 
     private final MessageDigest sha256 = HmacSha256.newSha256();
     private final HmacSha256 hmac = new HmacSha256();
     private final SigningKeyCache keyCache;
+    private final CanonicalUri uri;
+    private final CanonicalQuery query;
+    private final CanonicalHeaders headers;
     private final byte[] hash = new byte[32];
     private final byte[] payloadHex = new byte[64];
     private final byte[] canonical;
@@ -64,25 +57,10 @@ public final class SigV4Signer
     private int stringToSignLength;
     private final byte[] scope = new byte[256];
     private int scopeLength;
-    private final byte[] signedHeaders;
-    private int signedHeadersLength;
-    private final byte[] pathScratch;
-    private final int[] segmentOffsets;
-    private final int[] segmentLengths;
-    private final byte[] query;
-    private int queryUsed;
-    private final int[] qNameOffsets = new int[MAX_QUERY_PARAMS];
-    private final int[] qNameLengths = new int[MAX_QUERY_PARAMS];
-    private final int[] qValueOffsets = new int[MAX_QUERY_PARAMS];
-    private final int[] qValueLengths = new int[MAX_QUERY_PARAMS];
-    private final int[] qOrder = new int[MAX_QUERY_PARAMS];
-    private int qCount;
-    private final int[] hOrder;
-    private int hCount;
-    private int firstPresignParam;
+    private final byte[] credential = new byte[512];
+    private final byte[] number = new byte[20];
     private byte[] loadedKey;
     private long loadedMisses = -1;
-    private final byte[] number = new byte[20];
 
     public SigV4Signer()
     {
@@ -94,12 +72,9 @@ public final class SigV4Signer
     public SigV4Signer(final SigningKeyCache keyCache, final int maxHeaders, final int arenaBytes, final int maxTarget)
     {
         this.keyCache = keyCache;
-        hOrder = new int[maxHeaders + 4];
-        signedHeaders = new byte[arenaBytes + 128];
-        pathScratch = new byte[maxTarget];
-        segmentOffsets = new int[maxTarget / 2 + 2];
-        segmentLengths = new int[maxTarget / 2 + 2];
-        query = new byte[maxTarget * 3 + 8192];
+        uri = new CanonicalUri(maxTarget);
+        query = new CanonicalQuery(maxTarget, MAX_QUERY_PARAMS);
+        headers = new CanonicalHeaders(maxHeaders, arenaBytes);
         canonical = new byte[arenaBytes * 2 + maxTarget * 6 + 16384];
     }
 
@@ -176,8 +151,8 @@ public final class SigV4Signer
             return ERR_NO_METHOD;
         }
         final boolean presign = mode == SignMode.PRESIGN;
-        if (presign && !verify &&
-            (request.presignExpirySeconds() < 1 || request.presignExpirySeconds() > SigningRequest.MAX_PRESIGN_EXPIRY_SECONDS))
+        final int expiry = request.presignExpirySeconds();
+        if (presign && !verify && (expiry < 1 || expiry > SigningRequest.MAX_PRESIGN_EXPIRY_SECONDS))
         {
             return ERR_EXPIRY;
         }
@@ -188,7 +163,6 @@ public final class SigV4Signer
         AmzDate.format(epochMillis, out.amzDate, 0);
         final byte[] payload = payloadHash(request);
         final int payloadLength = payload == UNSIGNED_PAYLOAD ? UNSIGNED_PAYLOAD.length : 64;
-
         if (!verify && !presign)
         {
             final int code = addSignerHeaders(request, credentials, out, payload, payloadLength);
@@ -197,55 +171,70 @@ public final class SigV4Signer
                 return code;
             }
         }
-
         buildScope(out.amzDate, region, service);
-        if (!buildSignedHeaders(request, !verify))
+        if (!headers.sort(request, !verify))
         {
             return ERR_TOO_LARGE;
         }
+        final int c = canonicalRequest(request, credentials, out, uriMode, presign && !verify, verify, payload, payloadLength);
+        if (c < 0)
+        {
+            return ERR_TOO_LARGE;
+        }
+        canonicalLength = c;
+        signature(credentials, region, service, out);
+        if (verify)
+        {
+            return OK;
+        }
+        return presign ? writePresignedTarget(request, out) : writeAuthorization(credentials, out);
+    }
 
-        // Canonical request.
-        int c = 0;
-        c = put(canonical, c, request.methodBytes(), 0, request.methodLength());
+    private int canonicalRequest(
+        final SigningRequest request, final Credentials credentials, final SignedOutput out, final UriMode uriMode,
+        final boolean addPresignParams, final boolean verify, final byte[] payload, final int payloadLength)
+    {
+        int c = put(canonical, 0, request.methodBytes(), 0, request.methodLength());
         canonical[c++] = '\n';
         final byte[] target = request.targetBytes();
         final int targetLength = request.targetLength();
         final int queryStart = indexOf(target, 0, targetLength, (byte)'?');
-        final int pathEnd = queryStart < 0 ? targetLength : queryStart;
-        c = uriMode == UriMode.S3 ? s3Path(target, pathEnd, c) : defaultPath(target, pathEnd, c);
+        c = uri.write(target, queryStart < 0 ? targetLength : queryStart, uriMode, canonical, c);
         if (c < 0)
         {
-            return ERR_TOO_LARGE;
+            return -1;
         }
         canonical[c++] = '\n';
-        queryUsed = 0;
-        qCount = 0;
-        if (queryStart >= 0 && !parseQuery(target, queryStart + 1, targetLength, verify))
+        query.reset();
+        if (queryStart >= 0 && !query.parse(target, queryStart + 1, targetLength, verify))
         {
-            return ERR_TOO_LARGE;
+            return -1;
         }
-        if (presign && !verify && !addPresignParams(credentials, out, request.presignExpirySeconds()))
+        if (addPresignParams && !addPresignParams(credentials, out, request.presignExpirySeconds()))
         {
-            return ERR_TOO_LARGE;
+            return -1;
         }
-        c = writeQuery(c);
+        c = query.write(canonical, c);
         if (c < 0)
         {
-            return ERR_TOO_LARGE;
+            return -1;
         }
         canonical[c++] = '\n';
-        c = writeHeaders(request, c);
-        if (c < 0 || c + signedHeadersLength + payloadLength + 2 > canonical.length)
+        c = headers.write(request, canonical, c);
+        final int signedLength = headers.signedHeadersLength();
+        if (c < 0 || c + signedLength + payloadLength + 2 > canonical.length)
         {
-            return ERR_TOO_LARGE;
+            return -1;
         }
         canonical[c++] = '\n';
-        c = put(canonical, c, signedHeaders, 0, signedHeadersLength);
+        c = put(canonical, c, headers.signedHeaders(), 0, signedLength);
         canonical[c++] = '\n';
-        c = put(canonical, c, payload, 0, payloadLength);
-        canonicalLength = c;
+        return put(canonical, c, payload, 0, payloadLength);
+    }
 
-        // String to sign.
+    private void signature(
+        final Credentials credentials, final String region, final String service, final SignedOutput out)
+    {
         sha256.reset();
         sha256.update(canonical, 0, canonicalLength);
         digest(hash);
@@ -257,7 +246,6 @@ public final class SigV4Signer
         stringToSign[s++] = '\n';
         stringToSignLength = Hex.encode(hash, 0, 32, stringToSign, s);
 
-        // Signature.
         final byte[] key = keyCache.key(credentials, date(out.amzDate), out.amzDate, 0, region, service);
         // Reloading the HMAC pads is skipped while the same cache slot holds the same derived key.
         if (key != loadedKey || keyCache.misses() != loadedMisses)
@@ -272,12 +260,6 @@ public final class SigV4Signer
         }
         hmac.update(stringToSign, 0, stringToSignLength).doFinal(hash, 0);
         Hex.encode(hash, 0, 32, out.signature, 0);
-
-        if (verify)
-        {
-            return OK;
-        }
-        return presign ? writePresignedTarget(request, out) : writeAuthorization(credentials, out);
     }
 
     private byte[] payloadHash(final SigningRequest request)
@@ -351,375 +333,33 @@ public final class SigV4Signer
         scopeLength = put(scope, s, AWS4_REQUEST, 0, AWS4_REQUEST.length);
     }
 
-    /** Sorts the headers to sign (stable, by name) into hOrder and writes the {@code a;b;c} list. */
-    private boolean buildSignedHeaders(final SigningRequest request, final boolean skipUnsigned)
-    {
-        final byte[] arena = request.arena();
-        int n = 0;
-        for (int i = 0, count = request.headerCount(); i < count; i++)
-        {
-            if (skipUnsigned && isUnsigned(request, i))
-            {
-                continue;
-            }
-            int j = n;
-            while (j > 0 && compareNames(request, arena, hOrder[j - 1], i) > 0)
-            {
-                hOrder[j] = hOrder[j - 1];
-                j--;
-            }
-            hOrder[j] = i;
-            n++;
-        }
-        hCount = n;
-        int s = 0;
-        for (int k = 0; k < n; k++)
-        {
-            final int h = hOrder[k];
-            if (k > 0 && compareNames(request, arena, hOrder[k - 1], h) == 0)
-            {
-                continue;
-            }
-            if (s + request.nameLength(h) + 1 > signedHeaders.length)
-            {
-                return false;
-            }
-            if (s > 0)
-            {
-                signedHeaders[s++] = ';';
-            }
-            s = put(signedHeaders, s, arena, request.nameOffset(h), request.nameLength(h));
-        }
-        signedHeadersLength = s;
-        return true;
-    }
-
-    private int writeHeaders(final SigningRequest request, final int offset)
-    {
-        final byte[] arena = request.arena();
-        int c = offset;
-        for (int k = 0; k < hCount; k++)
-        {
-            final int h = hOrder[k];
-            final boolean continuation = k > 0 && compareNames(request, arena, hOrder[k - 1], h) == 0;
-            if (c + request.nameLength(h) + request.valueLength(h) + 3 > canonical.length)
-            {
-                return -1;
-            }
-            if (continuation)
-            {
-                canonical[c++] = ',';
-            }
-            else
-            {
-                if (k > 0)
-                {
-                    canonical[c++] = '\n';
-                }
-                c = put(canonical, c, arena, request.nameOffset(h), request.nameLength(h));
-                canonical[c++] = ':';
-            }
-            c = trimmedValue(arena, request.valueOffset(h), request.valueLength(h), c);
-        }
-        if (hCount > 0)
-        {
-            canonical[c++] = '\n';
-        }
-        return c;
-    }
-
-    /** Copies a header value with leading and trailing whitespace removed and inner runs folded to one space. */
-    private int trimmedValue(final byte[] src, final int offset, final int length, final int dst)
-    {
-        int start = offset;
-        int end = offset + length;
-        while (start < end && isSpace(src[start]))
-        {
-            start++;
-        }
-        while (end > start && isSpace(src[end - 1]))
-        {
-            end--;
-        }
-        // Most values need no folding: one scan, then one copy.
-        boolean fold = false;
-        for (int i = start; i < end; i++)
-        {
-            final byte b = src[i];
-            if (b <= ' ' && isSpace(b) && (b != ' ' || isSpace(src[i + 1])))
-            {
-                fold = true;
-                break;
-            }
-        }
-        if (!fold)
-        {
-            System.arraycopy(src, start, canonical, dst, end - start);
-            return dst + end - start;
-        }
-        int c = dst;
-        boolean inSpace = false;
-        for (int i = start; i < end; i++)
-        {
-            final byte b = src[i];
-            if (isSpace(b))
-            {
-                if (!inSpace)
-                {
-                    canonical[c++] = ' ';
-                    inSpace = true;
-                }
-            }
-            else
-            {
-                canonical[c++] = b;
-                inSpace = false;
-            }
-        }
-        return c;
-    }
-
-    /** Default rules: dot and empty segments removed, then every byte but '/' and unreserved escaped again. */
-    private int defaultPath(final byte[] target, final int pathEnd, final int offset)
-    {
-        int segments = 0;
-        int i = 0;
-        // As the SDK does: a trailing slash survives only if the request's own path ends with one.
-        final boolean trailingSlash = pathEnd > 0 && target[pathEnd - 1] == '/';
-        while (i < pathEnd)
-        {
-            while (i < pathEnd && target[i] == '/')
-            {
-                i++;
-            }
-            final int start = i;
-            while (i < pathEnd && target[i] != '/')
-            {
-                i++;
-            }
-            final int length = i - start;
-            if (length == 0)
-            {
-                continue;
-            }
-            if (length == 1 && target[start] == '.')
-            {
-                continue;
-            }
-            if (length == 2 && target[start] == '.' && target[start + 1] == '.')
-            {
-                if (segments > 0)
-                {
-                    segments--;
-                }
-                continue;
-            }
-            segmentOffsets[segments] = start;
-            segmentLengths[segments] = length;
-            segments++;
-        }
-        int c = offset;
-        if (c + pathEnd * 3 + 2 > canonical.length)
-        {
-            return -1;
-        }
-        canonical[c++] = '/';
-        for (int s = 0; s < segments; s++)
-        {
-            if (s > 0)
-            {
-                canonical[c++] = '/';
-            }
-            for (int j = segmentOffsets[s], end = j + segmentLengths[s]; j < end; j++)
-            {
-                c = encodeByte(target[j], canonical, c);
-            }
-        }
-        if (segments > 0 && trailingSlash)
-        {
-            canonical[c++] = '/';
-        }
-        return c;
-    }
-
-    /** S3 rules: no normalisation, no second encoding; escapes kept (re-cased) and stray bytes escaped once. */
-    private int s3Path(final byte[] target, final int pathEnd, final int offset)
-    {
-        int c = offset;
-        if (c + pathEnd * 3 + 1 > canonical.length)
-        {
-            return -1;
-        }
-        if (pathEnd == 0 || target[0] != '/')
-        {
-            canonical[c++] = '/';
-        }
-        int runStart = 0;
-        for (int i = 0; i < pathEnd; i++)
-        {
-            final byte b = target[i];
-            if (b == '/' || UNRESERVED[b & 0xFF])
-            {
-                continue;
-            }
-            // Copy the run of bytes that need no change in one go.
-            System.arraycopy(target, runStart, canonical, c, i - runStart);
-            c += i - runStart;
-            if (b == '%' && i + 2 < pathEnd && Hex.digit(target[i + 1]) >= 0 && Hex.digit(target[i + 2]) >= 0)
-            {
-                c = encodeByte((byte)((Hex.digit(target[i + 1]) << 4) | Hex.digit(target[i + 2])), canonical, c);
-                i += 2;
-            }
-            else
-            {
-                c = encodeByte(b, canonical, c);
-            }
-            runStart = i + 1;
-        }
-        System.arraycopy(target, runStart, canonical, c, pathEnd - runStart);
-        return c + pathEnd - runStart;
-    }
-
-    private boolean parseQuery(final byte[] target, final int start, final int end, final boolean skipSignature)
-    {
-        int i = start;
-        while (i < end)
-        {
-            int amp = indexOf(target, i, end, (byte)'&');
-            if (amp < 0)
-            {
-                amp = end;
-            }
-            if (amp > i)
-            {
-                final int eq = indexOf(target, i, amp, (byte)'=');
-                final int nameEnd = eq < 0 ? amp : eq;
-                final int valueStart = eq < 0 ? amp : eq + 1;
-                if (qCount == MAX_QUERY_PARAMS || queryUsed + (amp - i) * 3 > query.length)
-                {
-                    return false;
-                }
-                final int nameOffset = queryUsed;
-                queryUsed = decodeEncode(target, i, nameEnd, queryUsed);
-                final int nameLength = queryUsed - nameOffset;
-                if (nameLength == 0 || (skipSignature && regionEquals(query, nameOffset, nameLength, Q_SIGNATURE)))
-                {
-                    queryUsed = nameOffset;
-                }
-                else
-                {
-                    final int valueOffset = queryUsed;
-                    queryUsed = decodeEncode(target, valueStart, amp, queryUsed);
-                    addParam(nameOffset, nameLength, valueOffset, queryUsed - valueOffset);
-                }
-            }
-            i = amp + 1;
-        }
-        return true;
-    }
-
     private boolean addPresignParams(final Credentials credentials, final SignedOutput out, final int expirySeconds)
     {
-        firstPresignParam = qCount;
-        if (!addRawParam(Q_ALGORITHM, ALGORITHM, 0, ALGORITHM.length))
-        {
-            return false;
-        }
-        // Credential value is access key id + "/" + scope, percent-encoded.
         final byte[] ak = credentials.accessKeyIdBytes();
-        if (queryUsed + Q_CREDENTIAL.length + (ak.length + scopeLength + 1) * 3 > query.length)
+        if (ak.length + 1 + scopeLength > credential.length)
         {
             return false;
         }
-        int nameOffset = queryUsed;
-        queryUsed = put(query, queryUsed, Q_CREDENTIAL, 0, Q_CREDENTIAL.length);
-        int valueOffset = queryUsed;
-        queryUsed = encodeInto(ak, 0, ak.length, queryUsed);
-        queryUsed = encodeByte((byte)'/', query, queryUsed);
-        queryUsed = encodeInto(scope, 0, scopeLength, queryUsed);
-        addParam(nameOffset, Q_CREDENTIAL.length, valueOffset, queryUsed - valueOffset);
-        if (!addRawParam(Q_DATE, out.amzDate, 0, AmzDate.LENGTH))
-        {
-            return false;
-        }
+        int c = put(credential, 0, ak, 0, ak.length);
+        credential[c++] = '/';
+        c = put(credential, c, scope, 0, scopeLength);
         final int digits = digits(expirySeconds);
-        if (!addRawParam(Q_EXPIRES, number, number.length - digits, digits))
-        {
-            return false;
-        }
         final byte[] token = credentials.sessionTokenBytes();
-        if (token != null && !addRawParam(Q_SECURITY_TOKEN, token, 0, token.length))
-        {
-            return false;
-        }
-        return addRawParam(Q_SIGNED_HEADERS, signedHeaders, 0, signedHeadersLength);
-    }
-
-    private boolean addRawParam(final byte[] name, final byte[] value, final int offset, final int length)
-    {
-        if (qCount == MAX_QUERY_PARAMS || queryUsed + name.length + length * 3 > query.length)
-        {
-            return false;
-        }
-        final int nameOffset = queryUsed;
-        queryUsed = put(query, queryUsed, name, 0, name.length);
-        final int valueOffset = queryUsed;
-        queryUsed = encodeInto(value, offset, length, queryUsed);
-        addParam(nameOffset, name.length, valueOffset, queryUsed - valueOffset);
-        return true;
-    }
-
-    /** Inserts a parameter into qOrder, sorted by encoded name and then encoded value. */
-    private void addParam(final int nameOffset, final int nameLength, final int valueOffset, final int valueLength)
-    {
-        final int p = qCount++;
-        qNameOffsets[p] = nameOffset;
-        qNameLengths[p] = nameLength;
-        qValueOffsets[p] = valueOffset;
-        qValueLengths[p] = valueLength;
-        int j = p;
-        while (j > 0 && compareParams(qOrder[j - 1], p) > 0)
-        {
-            qOrder[j] = qOrder[j - 1];
-            j--;
-        }
-        qOrder[j] = p;
-    }
-
-    private int compareParams(final int a, final int b)
-    {
-        final int byName = compare(query, qNameOffsets[a], qNameLengths[a], query, qNameOffsets[b], qNameLengths[b]);
-        return byName != 0 ? byName :
-            compare(query, qValueOffsets[a], qValueLengths[a], query, qValueOffsets[b], qValueLengths[b]);
-    }
-
-    private int writeQuery(final int offset)
-    {
-        int c = offset;
-        if (c + queryUsed + qCount * 2 > canonical.length)
-        {
-            return -1;
-        }
-        for (int k = 0; k < qCount; k++)
-        {
-            final int p = qOrder[k];
-            if (k > 0)
-            {
-                canonical[c++] = '&';
-            }
-            c = put(canonical, c, query, qNameOffsets[p], qNameLengths[p]);
-            canonical[c++] = '=';
-            c = put(canonical, c, query, qValueOffsets[p], qValueLengths[p]);
-        }
-        return c;
+        return query.add(Q_ALGORITHM, ALGORITHM, 0, ALGORITHM.length) &&
+            query.add(Q_CREDENTIAL, credential, 0, c) &&
+            query.add(Q_DATE, out.amzDate, 0, AmzDate.LENGTH) &&
+            query.add(Q_EXPIRES, number, number.length - digits, digits) &&
+            (token == null || query.add(Q_SECURITY_TOKEN, token, 0, token.length)) &&
+            query.add(Q_SIGNED_HEADERS, headers.signedHeaders(), 0, headers.signedHeadersLength());
     }
 
     private int writeAuthorization(final Credentials credentials, final SignedOutput out)
     {
         final byte[] ak = credentials.accessKeyIdBytes();
         final byte[] a = out.authorization;
+        final int signedLength = headers.signedHeadersLength();
         if (ALGORITHM.length + CREDENTIAL.length + ak.length + 1 + scopeLength + SIGNED_HEADERS.length +
-            signedHeadersLength + SIGNATURE.length + 64 > a.length)
+            signedLength + SIGNATURE.length + 64 > a.length)
         {
             return ERR_TOO_LARGE;
         }
@@ -729,7 +369,7 @@ public final class SigV4Signer
         a[o++] = '/';
         o = put(a, o, scope, 0, scopeLength);
         o = put(a, o, SIGNED_HEADERS, 0, SIGNED_HEADERS.length);
-        o = put(a, o, signedHeaders, 0, signedHeadersLength);
+        o = put(a, o, headers.signedHeaders(), 0, signedLength);
         o = put(a, o, SIGNATURE, 0, SIGNATURE.length);
         out.authorizationLength = put(a, o, out.signature, 0, 64);
         return OK;
@@ -740,129 +380,22 @@ public final class SigV4Signer
     {
         final byte[] t = out.presignedTarget;
         final int targetLength = request.targetLength();
-        if (targetLength + queryUsed + qCount * 2 + Q_SIGNATURE.length + 66 > t.length)
+        if (targetLength > t.length)
         {
             return ERR_TOO_LARGE;
         }
         int o = put(t, 0, request.targetBytes(), 0, targetLength);
         final boolean hasQuery = indexOf(request.targetBytes(), 0, targetLength, (byte)'?') >= 0;
-        boolean first = !hasQuery;
-        for (int k = 0; k < qCount; k++)
+        o = query.writeAdded(t, o, hasQuery ? '&' : '?');
+        if (o < 0 || o + CanonicalQuery.SIGNATURE.length + 66 > t.length)
         {
-            final int p = qOrder[k];
-            if (!startsWithXAmz(p))
-            {
-                continue;
-            }
-            t[o++] = (byte)(first ? '?' : '&');
-            first = false;
-            o = put(t, o, query, qNameOffsets[p], qNameLengths[p]);
-            t[o++] = '=';
-            o = put(t, o, query, qValueOffsets[p], qValueLengths[p]);
+            return ERR_TOO_LARGE;
         }
         t[o++] = '&';
-        o = put(t, o, Q_SIGNATURE, 0, Q_SIGNATURE.length);
+        o = put(t, o, CanonicalQuery.SIGNATURE, 0, CanonicalQuery.SIGNATURE.length);
         t[o++] = '=';
         out.presignedTargetLength = put(t, o, out.signature, 0, 64);
         return OK;
-    }
-
-    /** True for the parameters this signer added (they were added after the request's own). */
-    private boolean startsWithXAmz(final int p)
-    {
-        return p >= firstPresignParam;
-    }
-
-    private boolean isUnsigned(final SigningRequest request, final int index)
-    {
-        final int length = request.nameLength(index);
-        if (length != 6 && length != 10 && length != 13 && length != 15)
-        {
-            return false;
-        }
-        for (final byte[] name : UNSIGNED_HEADERS)
-        {
-            if (request.nameEquals(index, name, 0, name.length))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int compareNames(final SigningRequest request, final byte[] arena, final int a, final int b)
-    {
-        return compare(arena, request.nameOffset(a), request.nameLength(a), arena, request.nameOffset(b), request.nameLength(b));
-    }
-
-    private static int compare(
-        final byte[] x, final int xOffset, final int xLength, final byte[] y, final int yOffset, final int yLength)
-    {
-        final int n = Math.min(xLength, yLength);
-        for (int i = 0; i < n; i++)
-        {
-            final int d = (x[xOffset + i] & 0xFF) - (y[yOffset + i] & 0xFF);
-            if (d != 0)
-            {
-                return d;
-            }
-        }
-        return xLength - yLength;
-    }
-
-    /** Percent-decodes {@code src[start, end)} ('+' as space) and writes it strictly encoded into the query buffer. */
-    private int decodeEncode(final byte[] src, final int start, final int end, final int offset)
-    {
-        int o = offset;
-        for (int i = start; i < end; i++)
-        {
-            byte b = src[i];
-            if (b == '%' && i + 2 < end && Hex.digit(src[i + 1]) >= 0 && Hex.digit(src[i + 2]) >= 0)
-            {
-                b = (byte)((Hex.digit(src[i + 1]) << 4) | Hex.digit(src[i + 2]));
-                i += 2;
-            }
-            else if (b == '+')
-            {
-                b = ' ';
-            }
-            o = encodeByte(b, query, o);
-        }
-        return o;
-    }
-
-    private int encodeInto(final byte[] src, final int offset, final int length, final int dst)
-    {
-        int o = dst;
-        for (int i = offset, end = offset + length; i < end; i++)
-        {
-            o = encodeByte(src[i], query, o);
-        }
-        return o;
-    }
-
-    private static int encodeByte(final byte b, final byte[] dst, final int offset)
-    {
-        if (UNRESERVED[b & 0xFF])
-        {
-            dst[offset] = b;
-            return offset + 1;
-        }
-        dst[offset] = '%';
-        dst[offset + 1] = HEX_UPPER[(b >> 4) & 0xF];
-        dst[offset + 2] = HEX_UPPER[b & 0xF];
-        return offset + 3;
-    }
-
-    private static boolean[] unreserved()
-    {
-        final boolean[] table = new boolean[256];
-        for (int b = 0; b < 256; b++)
-        {
-            table[b] = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
-                b == '-' || b == '_' || b == '.' || b == '~';
-        }
-        return table;
     }
 
     private int digits(final int value)
@@ -887,16 +420,6 @@ public final class SigV4Signer
             d = d * 10 + (amzDate[i] - '0');
         }
         return d;
-    }
-
-    private static boolean isSpace(final byte b)
-    {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0B || b == 0x0C;
-    }
-
-    private static boolean regionEquals(final byte[] src, final int offset, final int length, final byte[] expected)
-    {
-        return compare(src, offset, length, expected, 0, expected.length) == 0;
     }
 
     private static int indexOf(final byte[] src, final int from, final int to, final byte b)
