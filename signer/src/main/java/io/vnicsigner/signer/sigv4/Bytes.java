@@ -10,15 +10,7 @@ final class Bytes
     static int compare(
         final byte[] x, final int xOffset, final int xLength, final byte[] y, final int yOffset, final int yLength)
     {
-        final int n = Math.min(xLength, yLength);
-        for (int i = 0; i < n; i++)
-        {
-            final int d = (x[xOffset + i] & 0xFF) - (y[yOffset + i] & 0xFF);
-            if (d != 0)
-            {
-                return d;
-            }
-        }
-        return xLength - yLength;
+        // Arrays.compareUnsigned is vectorised by the JIT, which matters for long shared prefixes (x-amz-...).
+        return java.util.Arrays.compareUnsigned(x, xOffset, xOffset + xLength, y, yOffset, yOffset + yLength);
     }
 }

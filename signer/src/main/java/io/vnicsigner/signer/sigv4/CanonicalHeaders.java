@@ -16,6 +16,7 @@ final class CanonicalHeaders
     };
 
     private final int[] order;
+    private final boolean[] repeated;
     private int count;
     private final byte[] signedHeaders;
     private int signedHeadersLength;
@@ -23,6 +24,7 @@ final class CanonicalHeaders
     CanonicalHeaders(final int maxHeaders, final int arenaBytes)
     {
         order = new int[maxHeaders];
+        repeated = new boolean[maxHeaders];
         signedHeaders = new byte[arenaBytes + maxHeaders];
     }
 
@@ -55,7 +57,8 @@ final class CanonicalHeaders
         for (int k = 0; k < n; k++)
         {
             final int h = order[k];
-            if (k > 0 && compareNames(request, order[k - 1], h) == 0)
+            repeated[k] = k > 0 && compareNames(request, order[k - 1], h) == 0;
+            if (repeated[k])
             {
                 continue;
             }
@@ -92,7 +95,7 @@ final class CanonicalHeaders
             {
                 return -1;
             }
-            if (k > 0 && compareNames(request, order[k - 1], h) == 0)
+            if (repeated[k])
             {
                 dst[c - 1] = ',';
             }
@@ -173,6 +176,11 @@ final class CanonicalHeaders
 
     private static int compareNames(final SigningRequest request, final int a, final int b)
     {
+        final int byPrefix = Long.compareUnsigned(request.namePrefix(a), request.namePrefix(b));
+        if (byPrefix != 0)
+        {
+            return byPrefix;
+        }
         final byte[] arena = request.arena();
         return Bytes.compare(
             arena, request.nameOffset(a), request.nameLength(a), arena, request.nameOffset(b), request.nameLength(b));

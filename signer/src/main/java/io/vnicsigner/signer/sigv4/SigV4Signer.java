@@ -36,6 +36,13 @@ public final class SigV4Signer
     private static final byte[] H_X_AMZ_DATE = ascii("x-amz-date");
     private static final byte[] H_X_AMZ_CONTENT_SHA256 = ascii("x-amz-content-sha256");
     private static final byte[] H_X_AMZ_SECURITY_TOKEN = ascii("x-amz-security-token");
+    private static final byte[][] REPLACED = {H_AUTHORIZATION, H_X_AMZ_DATE};
+    private static final byte[][] REPLACED_WITH_HASH = {H_AUTHORIZATION, H_X_AMZ_DATE, H_X_AMZ_CONTENT_SHA256};
+    private static final byte[][] REPLACED_WITH_TOKEN = {H_AUTHORIZATION, H_X_AMZ_DATE, H_X_AMZ_SECURITY_TOKEN};
+    private static final byte[][] REPLACED_WITH_HASH_AND_TOKEN =
+    {
+        H_AUTHORIZATION, H_X_AMZ_DATE, H_X_AMZ_CONTENT_SHA256, H_X_AMZ_SECURITY_TOKEN,
+    };
     private static final byte[] Q_ALGORITHM = ascii("X-Amz-Algorithm");
     private static final byte[] Q_CREDENTIAL = ascii("X-Amz-Credential");
     private static final byte[] Q_DATE = ascii("X-Amz-Date");
@@ -291,8 +298,9 @@ public final class SigV4Signer
         final SigningRequest request, final Credentials credentials, final SignedOutput out,
         final byte[] payload, final int payloadLength)
     {
-        request.removeHeader(H_AUTHORIZATION, 0, H_AUTHORIZATION.length);
-        request.removeHeader(H_X_AMZ_DATE, 0, H_X_AMZ_DATE.length);
+        request.removeHeaders(request.contentSha256Header() ? (credentials.sessionTokenBytes() != null ?
+            REPLACED_WITH_HASH_AND_TOKEN : REPLACED_WITH_HASH) :
+            (credentials.sessionTokenBytes() != null ? REPLACED_WITH_TOKEN : REPLACED));
         if (!request.addHeader(H_X_AMZ_DATE, 0, H_X_AMZ_DATE.length, out.amzDate, 0, AmzDate.LENGTH))
         {
             return ERR_TOO_MANY_HEADERS;
@@ -300,7 +308,6 @@ public final class SigV4Signer
         out.dateHeader = true;
         if (request.contentSha256Header())
         {
-            request.removeHeader(H_X_AMZ_CONTENT_SHA256, 0, H_X_AMZ_CONTENT_SHA256.length);
             if (!request.addHeader(
                 H_X_AMZ_CONTENT_SHA256, 0, H_X_AMZ_CONTENT_SHA256.length, payload, 0, payloadLength))
             {
@@ -312,7 +319,6 @@ public final class SigV4Signer
         final byte[] token = credentials.sessionTokenBytes();
         if (token != null)
         {
-            request.removeHeader(H_X_AMZ_SECURITY_TOKEN, 0, H_X_AMZ_SECURITY_TOKEN.length);
             if (!request.addHeader(H_X_AMZ_SECURITY_TOKEN, 0, H_X_AMZ_SECURITY_TOKEN.length, token, 0, token.length))
             {
                 return ERR_TOO_MANY_HEADERS;

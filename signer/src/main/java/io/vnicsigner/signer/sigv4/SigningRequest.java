@@ -22,6 +22,7 @@ public final class SigningRequest
 
     private final int maxHeaders;
     private final int[] nameOffsets;
+    private final long[] namePrefixes;
     private final int[] nameLengths;
     private final int[] valueOffsets;
     private final int[] valueLengths;
@@ -47,6 +48,7 @@ public final class SigningRequest
     {
         this.maxHeaders = maxHeaders;
         nameOffsets = new int[maxHeaders];
+        namePrefixes = new long[maxHeaders];
         nameLengths = new int[maxHeaders];
         valueOffsets = new int[maxHeaders];
         valueLengths = new int[maxHeaders];
@@ -136,6 +138,7 @@ public final class SigningRequest
         valueLengths[n] = valueLength;
         System.arraycopy(valueSrc, valueOffset, arena, arenaUsed, valueLength);
         arenaUsed += valueLength;
+        namePrefixes[n] = prefix(arena, nameOffsets[n], nameLength);
         headerCount++;
         return true;
     }
@@ -166,6 +169,7 @@ public final class SigningRequest
         nameLengths[n] = nameLength;
         valueOffsets[n] = start + nameLength;
         valueLengths[n] = valueLength;
+        namePrefixes[n] = prefix(arena, start, nameLength);
         arenaUsed = start + nameLength + valueLength;
         headerCount++;
         return true;
@@ -184,6 +188,7 @@ public final class SigningRequest
                 continue;
             }
             nameOffsets[w] = nameOffsets[r];
+            namePrefixes[w] = namePrefixes[r];
             nameLengths[w] = nameLengths[r];
             valueOffsets[w] = valueOffsets[r];
             valueLengths[w] = valueLengths[r];
@@ -214,19 +219,8 @@ public final class SigningRequest
 
     public boolean nameEquals(final int index, final byte[] lowerName, final int offset, final int length)
     {
-        if (nameLengths[index] != length)
-        {
-            return false;
-        }
         final int o = nameOffsets[index];
-        for (int i = 0; i < length; i++)
-        {
-            if (arena[o + i] != lowerName[offset + i])
-            {
-                return false;
-            }
-        }
-        return true;
+        return nameLengths[index] == length && java.util.Arrays.equals(arena, o, o + length, lowerName, offset, offset + length);
     }
 
     /** Hashes these body bytes (not copied: they must stay unchanged until signing returns). */
@@ -282,6 +276,12 @@ public final class SigningRequest
     public byte[] arena()
     {
         return arena;
+    }
+
+    /** The first eight bytes of the lower-case name, big-endian and zero-padded: a cheap first sort key. */
+    public long namePrefix(final int index)
+    {
+        return namePrefixes[index];
     }
 
     public int nameOffset(final int index)
@@ -392,6 +392,41 @@ public final class SigningRequest
     public String target()
     {
         return new String(target, 0, targetLength, StandardCharsets.UTF_8);
+    }
+
+    private static long prefix(final byte[] src, final int offset, final int length)
+    {
+        long p = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            p = (p << 8) | (i < length ? src[offset + i] & 0xFF : 0);
+        }
+        return p;
+    }
+
+    /** Removes every header whose name is one of these lower-case names, in one pass. */
+    public void removeHeaders(final byte[][] lowerNames)
+    {
+        int w = 0;
+        for (int r = 0; r < headerCount; r++)
+        {
+            boolean remove = false;
+            for (int k = 0; k < lowerNames.length && !remove; k++)
+            {
+                remove = nameEquals(r, lowerNames[k], 0, lowerNames[k].length);
+            }
+            if (remove)
+            {
+                continue;
+            }
+            nameOffsets[w] = nameOffsets[r];
+            namePrefixes[w] = namePrefixes[r];
+            nameLengths[w] = nameLengths[r];
+            valueOffsets[w] = valueOffsets[r];
+            valueLengths[w] = valueLengths[r];
+            w++;
+        }
+        headerCount = w;
     }
 
     private static byte lower(final byte b)
