@@ -20,6 +20,11 @@ public final class IdentityHeaders
         ascii(INSTANCE_ID), ascii(IDENTITY), ascii(MAC), ascii(IMAGE_DIGEST),
     };
 
+    private static final byte[][] DISPLAY_NAMES =
+    {
+        ascii("X-Vnic-Instance-Id"), ascii("X-Vnic-Identity"), ascii("X-Vnic-Mac"), ascii("X-Vnic-Image-Digest"),
+    };
+
     private final String instanceId;
     private final String identity;
     private final String mac;
@@ -63,6 +68,32 @@ public final class IdentityHeaders
             }
         }
         return true;
+    }
+
+    /**
+     * Writes the four header lines ({@code X-Vnic-Identity: vni-…\r\n} and so on) that the forwarded request must
+     * carry; returns the offset after them, or -1 when they do not fit.
+     */
+    public int writeHeaders(final byte[] dst, final int offset)
+    {
+        int o = offset;
+        for (int i = 0; i < NAMES.length; i++)
+        {
+            final byte[] name = DISPLAY_NAMES[i];
+            if (o + name.length + 2 + values[i].length + 2 > dst.length)
+            {
+                return -1;
+            }
+            System.arraycopy(name, 0, dst, o, name.length);
+            o += name.length;
+            dst[o++] = ':';
+            dst[o++] = ' ';
+            System.arraycopy(values[i], 0, dst, o, values[i].length);
+            o += values[i].length;
+            dst[o++] = '\r';
+            dst[o++] = '\n';
+        }
+        return o;
     }
 
     public String instanceId()

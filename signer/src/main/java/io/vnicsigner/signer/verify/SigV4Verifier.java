@@ -22,6 +22,8 @@ import io.vnicsigner.signer.sigv4.UriMode;
  * Provider-side check of SigV4 requests (header or presigned) and of countersignatures: recomputes the
  * signature with {@link SigV4Signer}, compares in constant time, enforces the skew window and presign expiry,
  * and optionally rejects replays. Allocates a little per call (parsed strings); not for the dataplane.
+ * Header-signed requests must carry {@code x-amz-date} (the {@code Date} header alternative is not supported);
+ * a presigned S3 request without {@code x-amz-content-sha256} is checked as {@code UNSIGNED-PAYLOAD}.
  */
 public final class SigV4Verifier
 {

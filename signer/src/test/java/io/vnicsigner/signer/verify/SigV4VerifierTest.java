@@ -249,6 +249,12 @@ final class SigV4VerifierTest
         assertEquals(SigV4Signer.OK, signer.sign(view, TENANT, "us-east-1", "s3", SignMode.HEADER, UriMode.S3, NOW, out));
 
         assertEquals("vni-fr73evjquuooujml7modvnrabo", view.header("x-vnic-identity"));
+        final byte[] lines = new byte[512];
+        final int end = identity.writeHeaders(lines, 0);
+        assertEquals("X-Vnic-Instance-Id: i-0abc\r\nX-Vnic-Identity: vni-fr73evjquuooujml7modvnrabo\r\n" +
+            "X-Vnic-Mac: 52:54:00:12:34:56\r\nX-Vnic-Image-Digest: sha256:" + "0".repeat(64) + "\r\n",
+            new String(lines, 0, end, StandardCharsets.US_ASCII));
+        assertEquals(-1, identity.writeHeaders(new byte[40], 0));
         assertEquals("52:54:00:12:34:56", view.header("x-vnic-mac"));
         assertTrue(out.authorizationAsString().contains(
             "SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-vnic-identity;x-vnic-image-digest;" +
