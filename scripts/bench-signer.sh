@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bench jar, runs SigV4SignBenchmark (ours vs AWS SDK v2 vs a SHA-256 + HMAC floor) with
 # -prof gc, and writes the figures into the "SigV4 signing" section of docs/benchmarks.md.
-# Usage: scripts/bench-signer.sh [extra JMH args]   (default run is short: -f 1 -wi 3 -i 5 -w 1 -r 1)
+# Usage: scripts/bench-signer.sh [JMH args]   (default run is short: -f 1 -wi 3 -i 5 -w 1 -r 1)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 vnic_setup_java
@@ -9,10 +9,13 @@ vnic_setup_java
 jmh_args=("$@")
 [ ${#jmh_args[@]} -eq 0 ] && jmh_args=(-f 1 -wi 3 -i 5 -w 1 -r 1)
 
-vnic_mvn -q -pl bench -am package -DskipTests
 csv="$VNIC_ROOT/bench/target/sigv4-sign.csv"
-LC_ALL=C java -Duser.language=en -Duser.country=US -jar "$VNIC_ROOT/bench/target/vnic-signer-bench.jar" \
-  'io.vnicsigner.bench.signer.SigV4SignBenchmark' "${jmh_args[@]}" -prof gc -rf csv -rff "$csv"
+# VNIC_BENCH_REUSE=1 only rewrites the docs from the last run's CSV.
+if [ -z "${VNIC_BENCH_REUSE:-}" ]; then
+  vnic_mvn -q -pl bench -am package -DskipTests
+  LC_ALL=C java -Duser.language=en -Duser.country=US -jar "$VNIC_ROOT/bench/target/vnic-signer-bench.jar" \
+    'io.vnicsigner.bench.signer.SigV4SignBenchmark' "${jmh_args[@]}" -prof gc -rf csv -rff "$csv"
+fi
 
 doc="$VNIC_ROOT/docs/benchmarks.md"
 section="$(mktemp)"
@@ -22,21 +25,23 @@ section="$(mktemp)"
   echo "Run on $(date -u +%Y-%m-%d), $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), AWS SDK $(ls "$VNIC_ROOT"/bench/target/lib/http-auth-aws-*.jar | sed 's/.*http-auth-aws-\(.*\)\.jar/\1/')."
   echo
   echo "| request | ours (ns/op) | SDK (ns/op) | floor (ns/op) | SDK ÷ ours | ours ÷ floor | ours B/op | SDK B/op | floor B/op |"
+  # Scores are JMH means with their 99.9% error; a wide error means the shared machine was busy.
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   awk -F',' '
     function unq(s) { gsub(/"/, "", s); return s }
     { sub(/\r$/, "") }
     NR > 1 {
-      name = unq($1); sub(/.*SigV4SignBenchmark\./, "", name); req = unq($NF); score = unq($5)
+      name = unq($1); sub(/.*SigV4SignBenchmark\./, "", name); req = unq($NF); score = unq($5); error = unq($6)
       if (name ~ /:gc\.alloc\.rate\.norm$/) { sub(/:.*/, "", name); alloc[name, req] = score }
-      else if (name !~ /:/) { t[name, req] = score; reqs[req] = 1 }
+      else if (name !~ /:/) { t[name, req] = score; e[name, req] = error; reqs[req] = 1 }
     }
     END {
       n = split("s3Get put1k", order, " ")
       for (i = 1; i <= n; i++) {
         r = order[i]; if (!(r in reqs)) continue
-        printf "| %s | %.0f | %.0f | %.0f | %.1f× | %.2f× | %.1f | %.0f | %.1f |\n", r, t["ours", r], t["sdk", r], \
-          t["floor", r], t["sdk", r] / t["ours", r], t["ours", r] / t["floor", r], alloc["ours", r], alloc["sdk", r], alloc["floor", r]
+        printf "| %s | %.0f ± %.0f | %.0f ± %.0f | %.0f ± %.0f | %.1f× | %.2f× | %.1f | %.0f | %.1f |\n", r, \
+          t["ours", r], e["ours", r], t["sdk", r], e["sdk", r], t["floor", r], e["floor", r], \
+          t["sdk", r] / t["ours", r], t["ours", r] / t["floor", r], alloc["ours", r], alloc["sdk", r], alloc["floor", r]
       }
     }' "$csv"
   echo "<!-- sigv4:end -->"
