@@ -42,7 +42,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * {@code put1k} a PUT with a 1 KiB hashed body.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SigV4SignBenchmark
 {

@@ -413,7 +413,9 @@ public final class SigningRequest
             boolean remove = false;
             for (int k = 0; k < lowerNames.length && !remove; k++)
             {
-                remove = nameEquals(r, lowerNames[k], 0, lowerNames[k].length);
+                final byte[] name = lowerNames[k];
+                remove = nameLengths[r] == name.length && namePrefixes[r] == prefix(name, 0, name.length) &&
+                    nameEquals(r, name, 0, name.length);
             }
             if (remove)
             {
