@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         StatsCommand.class,
         VersionCommand.class,
-        // signer commands (sign, verify, identity) are registered here
+        SignCommand.class,
+        VerifyCommand.class,
+        IdentityCommand.class,
     })
 public final class VnicSignerCli implements Runnable
 {
