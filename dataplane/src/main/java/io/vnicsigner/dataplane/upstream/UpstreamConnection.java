@@ -136,7 +136,7 @@ final class UpstreamConnection
         return channel.connect(route.address());
     }
 
-    void startTls()
+    void startTls() throws SSLException
     {
         engine = route.sslContext().createSSLEngine(route.host(), route.port());
         engine.setUseClientMode(true);
@@ -157,6 +157,7 @@ final class UpstreamConnection
         netIn.clear();
         netOut.clear().limit(0);
         state = HANDSHAKING;
+        engine.beginHandshake();
     }
 
     /**
@@ -244,6 +245,11 @@ final class UpstreamConnection
             if (result.getStatus() != SSLEngineResult.Status.OK)
             {
                 throw new SSLException("TLS wrap " + result.getStatus());
+            }
+            if (result.bytesConsumed() == 0 && result.bytesProduced() == 0)
+            {
+                // The engine wants to read first (a post-handshake message); try again on a later cycle.
+                return taken;
             }
         }
     }

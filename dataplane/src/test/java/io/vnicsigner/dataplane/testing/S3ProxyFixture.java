@@ -41,7 +41,8 @@ public final class S3ProxyFixture implements AutoCloseable
 {
     public static final String DEFAULT_VERSION = "2.6.0";
     private static final String HOST = "127.0.0.1";
-    private static final String STORE_PASSWORD = "vnic-test";
+    /** Password of every key store this fixture makes. */
+    public static final String STORE_PASSWORD = "vnic-test";
     private static final long START_TIMEOUT_MS = 60_000;
 
     private final Process process;
@@ -267,7 +268,7 @@ public final class S3ProxyFixture implements AutoCloseable
         {
             final Path keyStore = directory.resolve("keystore.p12");
             caCertificate = directory.resolve("ca.pem");
-            makeSelfSignedCertificate(keyStore, caCertificate);
+            makeSelfSignedCertificate(keyStore, caCertificate, "ip:127.0.0.1,dns:localhost");
             properties.setProperty("s3proxy.secure-endpoint", "https://" + HOST + ":" + port);
             properties.setProperty("s3proxy.keystore-path", keyStore.toString());
             properties.setProperty("s3proxy.keystore-password", STORE_PASSWORD);
@@ -335,11 +336,16 @@ public final class S3ProxyFixture implements AutoCloseable
         }
     }
 
-    private static void makeSelfSignedCertificate(final Path keyStore, final Path pem) throws IOException
+    /**
+     * Makes a PKCS12 key store ({@link #STORE_PASSWORD}) holding a self-signed EC certificate for the
+     * keytool {@code subjectAltNames} (such as {@code ip:127.0.0.1,dns:localhost}), and that certificate as PEM.
+     */
+    public static void makeSelfSignedCertificate(final Path keyStore, final Path pem, final String subjectAltNames)
+        throws IOException
     {
         final String keytool = Paths.get(System.getProperty("java.home"), "bin", "keytool").toString();
         run(keytool, "-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-groupname", "secp256r1",
-            "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
+            "-dname", "CN=vnic-test", "-ext", "SAN=" + subjectAltNames, "-validity", "2",
             "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
             "-keypass", STORE_PASSWORD);
         run(keytool, "-exportcert", "-rfc", "-alias", "s3proxy", "-keystore", keyStore.toString(),

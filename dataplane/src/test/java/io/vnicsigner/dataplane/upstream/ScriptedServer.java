@@ -42,7 +42,15 @@ final class ScriptedServer implements AutoCloseable
 
     ScriptedServer(final Script script, final int backlog) throws IOException
     {
-        serverSocket = new ServerSocket(0, backlog, InetAddress.getLoopbackAddress());
+        this(new ServerSocket(0, backlog, InetAddress.getLoopbackAddress()), script);
+    }
+
+    /**
+     * Serves on a listener made by the caller, for example a TLS one.
+     */
+    ScriptedServer(final ServerSocket serverSocket, final Script script)
+    {
+        this.serverSocket = serverSocket;
         acceptor = Thread.ofPlatform().daemon().name("scripted-accept").start(() ->
         {
             try

@@ -2,6 +2,7 @@ package io.vnicsigner.dataplane.upstream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import static io.vnicsigner.dataplane.upstream.ScriptedServer.readRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UpstreamConnectorTest
 {
     private final List<AutoCloseable> resources = new ArrayList<>();
