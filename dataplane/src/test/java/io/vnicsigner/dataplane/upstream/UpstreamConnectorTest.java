@@ -378,6 +378,62 @@ class UpstreamConnectorTest
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)), outcome.bodyText());
     }
 
+    @Test
+    void shouldDeliverAnEarlyResponseWhileTheRequestBodyIsStillUploading() throws Exception
+    {
+        final ScriptedServer server = server((socket, n) ->
+        {
+            final InputStream in = socket.getInputStream();
+            int matched = 0;
+            while (matched < 4)
+            {
+                final int b = in.read();
+                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            // Refuse at once, like a provider rejecting a signature, then drain politely as Jetty does.
+            socket.getOutputStream().write(ascii("HTTP/1.1 403 Forbidden\r\nContent-Length: 6\r\nConnection: close\r\n\r\ndenied"));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            in.transferTo(OutputStream.nullOutputStream());
+        });
+        connect(UpstreamConfig.defaults(), UpstreamRoute.http("127.0.0.1", server.port()));
+        final RecordingHandler.Outcome[] outcome = new RecordingHandler.Outcome[1];
+        final int id = handler.connector.begin(0, 0, System.nanoTime());
+        final org.agrona.concurrent.UnsafeBuffer head = new org.agrona.concurrent.UnsafeBuffer(
+            ascii("PUT /big HTTP/1.1\r\nHost: a\r\nContent-Length: 100000000\r\n\r\n"));
+        assertEquals(head.capacity(), handler.connector.writeRequest(id, head, 0, head.capacity()));
+        final org.agrona.concurrent.UnsafeBuffer chunk = new org.agrona.concurrent.UnsafeBuffer(new byte[16384]);
+        handler.runUntil(() ->
+        {
+            handler.connector.writeRequest(id, chunk, 0, chunk.capacity());
+            outcome[0] = handler.outcome(id);
+            return outcome[0].done();
+        }, 5000);
+        assertTrue(outcome[0].complete, UpstreamFailure.name(outcome[0].failure));
+        assertEquals(403, outcome[0].status);
+        assertEquals("denied", outcome[0].bodyText());
+        assertEquals(UpstreamConnector.NO_SUCH_EXCHANGE, handler.connector.writeRequest(id, chunk, 0, 1));
+        assertEquals(0, handler.connector.openConnections());
+    }
+
+    @Test
+    void shouldParseRouteUrls() throws Exception
+    {
+        final UpstreamRoute plain = UpstreamRoute.of("http://127.0.0.1:18080", null);
+        assertEquals(false, plain.isTls());
+        assertEquals(18080, plain.port());
+        assertEquals("127.0.0.1", plain.host());
+        final UpstreamRoute secure = UpstreamRoute.of("https://localhost", null);
+        assertEquals(true, secure.isTls());
+        assertEquals(443, secure.port());
+        assertEquals(80, UpstreamRoute.of("http://localhost/", null).port());
+        for (final String bad : new String[] {"ftp://h", "http://h/path", "h:80"})
+        {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> UpstreamRoute.of(bad, null), bad);
+        }
+    }
+
     private ScriptedServer server(final ScriptedServer.Script script) throws IOException
     {
         final ScriptedServer server = new ScriptedServer(script);
