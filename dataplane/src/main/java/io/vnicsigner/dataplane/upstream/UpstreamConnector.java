@@ -37,12 +37,10 @@ public final class UpstreamConnector implements AutoCloseable
 
     private final Selector selector;
     private final UpstreamHandler handler;
+    private final ConnectionPool pool;
     private final UpstreamConnection[] slots;
-    private final int[] freeSlots;
     private final Consumer<SelectionKey> onReady = UpstreamConnector::onReady;
-    private int freeCount;
     private UpstreamRoute[] routes;
-    private int[] idleCounts;
     private long connectionsOpened;
     private long connectionsReused;
     private long staleRetries;
@@ -52,16 +50,9 @@ public final class UpstreamConnector implements AutoCloseable
     {
         this.handler = handler;
         selector = Selector.open();
-        slots = new UpstreamConnection[config.maxConnections()];
-        freeSlots = new int[slots.length];
-        for (int i = slots.length - 1; i >= 0; i--)
-        {
-            slots[i] = new UpstreamConnection(i, config);
-            slots[i].inFreeList = true;
-            freeSlots[freeCount++] = i;
-        }
+        pool = new ConnectionPool(config, routes.length);
+        slots = pool.slots();
         this.routes = routes.clone();
-        idleCounts = new int[routes.length];
     }
 
     /**
@@ -70,15 +61,8 @@ public final class UpstreamConnector implements AutoCloseable
      */
     public void routes(final UpstreamRoute[] routes)
     {
-        for (final UpstreamConnection c : slots)
-        {
-            if (c.state != UpstreamConnection.FREE && !c.active)
-            {
-                release(c);
-            }
-        }
+        pool.resetRoutes(routes.length);
         this.routes = routes.clone();
-        idleCounts = new int[routes.length];
     }
 
     /**
@@ -94,7 +78,7 @@ public final class UpstreamConnector implements AutoCloseable
         }
         final boolean head = (flags & HEAD_REQUEST) != 0;
         final boolean idempotent = (flags & IDEMPOTENT) != 0;
-        final UpstreamConnection pooled = takeIdle(routeIndex);
+        final UpstreamConnection pooled = pool.takeIdle(routeIndex);
         if (pooled != null)
         {
             connectionsReused++;
@@ -102,14 +86,10 @@ public final class UpstreamConnector implements AutoCloseable
             pooled.reused = true;
             return pooled.exchangeId();
         }
-        UpstreamConnection c = takeFree();
+        final UpstreamConnection c = pool.takeFreeOrEvict();
         if (c == null)
         {
-            c = evictIdle();
-            if (c == null)
-            {
-                return POOL_EXHAUSTED;
-            }
+            return POOL_EXHAUSTED;
         }
         c.routeIndex = routeIndex;
         c.route = routes[routeIndex];
@@ -125,7 +105,7 @@ public final class UpstreamConnector implements AutoCloseable
      */
     public int writeRequest(final int exchangeId, final DirectBuffer src, final int offset, final int length)
     {
-        final UpstreamConnection c = exchange(exchangeId);
+        final UpstreamConnection c = pool.exchange(exchangeId);
         if (c == null)
         {
             return NO_SUCH_EXCHANGE;
@@ -154,7 +134,7 @@ public final class UpstreamConnector implements AutoCloseable
      */
     public int requestSpace(final int exchangeId)
     {
-        final UpstreamConnection c = exchange(exchangeId);
+        final UpstreamConnection c = pool.exchange(exchangeId);
         if (c == null)
         {
             return NO_SUCH_EXCHANGE;
@@ -167,7 +147,7 @@ public final class UpstreamConnector implements AutoCloseable
      */
     public int finishRequest(final int exchangeId)
     {
-        final UpstreamConnection c = exchange(exchangeId);
+        final UpstreamConnection c = pool.exchange(exchangeId);
         if (c == null)
         {
             return NO_SUCH_EXCHANGE;
@@ -181,11 +161,11 @@ public final class UpstreamConnector implements AutoCloseable
      */
     public void abort(final int exchangeId)
     {
-        final UpstreamConnection c = exchange(exchangeId);
+        final UpstreamConnection c = pool.exchange(exchangeId);
         if (c != null)
         {
             endExchange(c);
-            release(c);
+            pool.release(c);
         }
     }
 
@@ -194,7 +174,7 @@ public final class UpstreamConnector implements AutoCloseable
      */
     public int bufferedResponseBytes(final int exchangeId)
     {
-        final UpstreamConnection c = exchange(exchangeId);
+        final UpstreamConnection c = pool.exchange(exchangeId);
         return c == null ? NO_SUCH_EXCHANGE : c.bufferedResponseBytes();
     }
 
@@ -228,12 +208,12 @@ public final class UpstreamConnector implements AutoCloseable
 
     public int openConnections()
     {
-        return slots.length - freeCount;
+        return pool.openConnections();
     }
 
     public int idleConnections(final int routeIndex)
     {
-        return idleCounts[routeIndex];
+        return pool.idleConnections(routeIndex);
     }
 
     public long connectionsOpened()
@@ -502,18 +482,17 @@ public final class UpstreamConnector implements AutoCloseable
         final boolean reusable = c.parser.isKeepAlive() && c.requestFinished && !c.hasOutput() && !c.writeFailed &&
             !c.eof && c.parsePosition == c.inEnd && (c.engine == null || c.netIn.position() == 0) &&
             routeIndex < routes.length && routes[routeIndex] == c.route &&
-            idleCounts[routeIndex] < c.route.maxIdleConnections();
+            pool.hasRoomForIdle(routeIndex, c.route.maxIdleConnections());
         endExchange(c);
         if (reusable)
         {
-            idleCounts[routeIndex]++;
-            c.idleSinceNs = nowNs;
+            pool.park(c, nowNs);
             c.inEnd = 0;
             c.parsePosition = 0;
         }
         else
         {
-            release(c);
+            pool.release(c);
         }
         handler.onResponseComplete(id);
     }
@@ -526,13 +505,13 @@ public final class UpstreamConnector implements AutoCloseable
             c.inEnd = 0;
             if (c.fill() > 0 || c.eof)
             {
-                closeIdle(c);
+                pool.closeIdle(c);
                 return 1;
             }
         }
         if (nowNs - c.idleSinceNs - c.route.idleKeepAliveNs() >= 0)
         {
-            closeIdle(c);
+            pool.closeIdle(c);
             return 1;
         }
         return 0;
@@ -542,7 +521,7 @@ public final class UpstreamConnector implements AutoCloseable
     {
         if (!c.active)
         {
-            closeIdle(c);
+            pool.closeIdle(c);
             return;
         }
         if (c.state == UpstreamConnection.OPEN && !(ex instanceof SSLException))
@@ -589,7 +568,7 @@ public final class UpstreamConnector implements AutoCloseable
         {
             endExchange(c);
         }
-        release(c);
+        pool.release(c);
         if (wasActive)
         {
             handler.onFailed(id, reason);
@@ -624,89 +603,11 @@ public final class UpstreamConnector implements AutoCloseable
         }
     }
 
-    private UpstreamConnection exchange(final int exchangeId)
-    {
-        final int index = exchangeId & 0xFFFF;
-        if (exchangeId < 0 || index >= slots.length)
-        {
-            return null;
-        }
-        final UpstreamConnection c = slots[index];
-        return c.matches(exchangeId) ? c : null;
-    }
-
-    private UpstreamConnection takeIdle(final int routeIndex)
-    {
-        UpstreamConnection best = null;
-        for (final UpstreamConnection c : slots)
-        {
-            if (c.state == UpstreamConnection.OPEN && !c.active && c.routeIndex == routeIndex &&
-                (best == null || c.idleSinceNs - best.idleSinceNs > 0))
-            {
-                best = c;
-            }
-        }
-        if (best != null)
-        {
-            idleCounts[routeIndex]--;
-        }
-        return best;
-    }
-
-    private UpstreamConnection evictIdle()
-    {
-        UpstreamConnection oldest = null;
-        for (final UpstreamConnection c : slots)
-        {
-            if (c.state == UpstreamConnection.OPEN && !c.active &&
-                (oldest == null || c.idleSinceNs - oldest.idleSinceNs < 0))
-            {
-                oldest = c;
-            }
-        }
-        if (oldest == null)
-        {
-            return null;
-        }
-        closeIdle(oldest);
-        return takeFree();
-    }
-
-    private UpstreamConnection takeFree()
-    {
-        if (freeCount == 0)
-        {
-            return null;
-        }
-        final UpstreamConnection c = slots[freeSlots[--freeCount]];
-        c.inFreeList = false;
-        return c;
-    }
-
-    private void closeIdle(final UpstreamConnection c)
-    {
-        if (c.routeIndex < idleCounts.length && routes[c.routeIndex] == c.route)
-        {
-            idleCounts[c.routeIndex]--;
-        }
-        release(c);
-    }
-
     private void endExchange(final UpstreamConnection c)
     {
         c.active = false;
         c.generation++;
         c.pendingLength = 0;
-    }
-
-    private void release(final UpstreamConnection c)
-    {
-        c.close();
-        if (!c.inFreeList)
-        {
-            c.inFreeList = true;
-            freeSlots[freeCount++] = c.index;
-        }
     }
 
     private static int failureOf(final IOException ex, final int otherwise)
