@@ -1,0 +1,58 @@
+package io.vnicsigner.dataplane.upstream;
+
+/**
+ * Why an upstream exchange failed, with the status the guest should get when no response head has been
+ * relayed to it yet; once a head has been relayed, every failure means resetting the guest connection.
+ */
+public final class UpstreamFailure
+{
+    public static final int CONNECT_REFUSED = 1;
+    public static final int UNREACHABLE = 2;
+    public static final int CONNECT_TIMEOUT = 3;
+    public static final int RESPONSE_TIMEOUT = 4;
+    public static final int TLS_FAILURE = 5;
+    public static final int CLOSED_BEFORE_RESPONSE = 6;
+    public static final int PREMATURE_CLOSE = 7;
+    public static final int MALFORMED_RESPONSE = 8;
+
+    /**
+     * The status value meaning "reset the guest connection, do not answer".
+     */
+    public static final int RESET = 0;
+
+    private static final String[] NAMES =
+    {
+        "none", "connect_refused", "unreachable", "connect_timeout", "response_timeout", "tls_failure",
+        "closed_before_response", "premature_close", "malformed_response",
+    };
+
+    private UpstreamFailure()
+    {
+    }
+
+    /**
+     * 502 for an unreachable, refusing, untrusted, closing or misbehaving provider, 504 when it was too slow
+     * to connect or answer, {@link #RESET} when the response was cut after its head.
+     */
+    public static int guestStatus(final int reason)
+    {
+        switch (reason)
+        {
+            case CONNECT_TIMEOUT:
+            case RESPONSE_TIMEOUT:
+                return 504;
+            case PREMATURE_CLOSE:
+                return RESET;
+            default:
+                return 502;
+        }
+    }
+
+    /**
+     * A stable lower-case name for counters and logs.
+     */
+    public static String name(final int reason)
+    {
+        return reason > 0 && reason < NAMES.length ? NAMES[reason] : "unknown";
+    }
+}
