@@ -77,10 +77,18 @@ class InterceptorNamespaceTest
     }
 
     @Test
-    void shouldEchoTenMebibytesByteExact() throws Exception
+    void shouldEchoTenAndAHundredMebibytesByteExact() throws Exception
     {
         guest = new GuestLab(dir);
         assertEchoByteExact(10 << 20, 60);
+        assertEchoByteExact(100 << 20, 120);
+    }
+
+    @Test
+    void shouldEchoTenMebibytesByteExactThroughLossDuplicationAndReordering() throws Exception
+    {
+        guest = new GuestLab(dir, "    faults: { seed: 11, drop: 0.05, duplicate: 0.02, reorder: 0.05 }", "");
+        assertEchoByteExact(10 << 20, 120);
     }
 
     @Test
@@ -127,9 +135,9 @@ class InterceptorNamespaceTest
             final String ready = readLine(client.getInputStream(), 180);
             assertEquals("READY 10000", ready);
             final MemorySample held = MemorySample.take();
-            System.out.printf("10,000 idle connections: heap %+.1f MiB (%.1f MiB in use), direct buffers %+.1f MiB " +
-                "(%.1f MiB in all)%n", (held.heap - before.heap) / 1048576.0, held.heap / 1048576.0,
-                (held.direct - before.direct) / 1048576.0, held.direct / 1048576.0);
+            System.out.printf("10,000 idle connections: heap in use %.1f MiB before, %.1f MiB held; direct buffers " +
+                "%.1f MiB before, %.1f MiB held%n", before.heap / 1048576.0, held.heap / 1048576.0,
+                before.direct / 1048576.0, held.direct / 1048576.0);
             assertTrue(guest.counter(SystemCounter.TCP_CONNECTIONS_ACCEPTED) >= 10_000);
             assertTrue(held.heap - before.heap < 64L << 20, "idle connections must not grow the heap much");
             assertTrue(held.direct - before.direct < 1L << 20, "TCP buffers are pooled and preallocated");

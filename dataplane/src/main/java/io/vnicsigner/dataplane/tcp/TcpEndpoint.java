@@ -532,7 +532,9 @@ public final class TcpEndpoint
         final int rcvNxt = conn.rcvNxt;
         if (segLen == 0)
         {
-            return wnd == 0 ? seq == rcvNxt : seqGeq(seq, rcvNxt) && seqLt(seq, rcvNxt + wnd);
+            // The right edge is inclusive for empty segments, as Linux does: a peer that has filled our window
+            // sends its ACKs with SEQ = RCV.NXT + RCV.WND, and refusing them would ignore its acknowledgements.
+            return seqGeq(seq, rcvNxt) && seqLeq(seq, rcvNxt + wnd);
         }
         if (wnd == 0)
         {

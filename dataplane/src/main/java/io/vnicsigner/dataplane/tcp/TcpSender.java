@@ -164,10 +164,14 @@ final class TcpSender
             empty, 0, 0);
     }
 
-    /** A pure ACK carrying the current window. */
+    /**
+     * A pure ACK carrying the current window. Its sequence number is SND.MAX, as in BSD: after a timeout rewinds
+     * SND.NXT, an ACK sequenced at SND.NXT would fall below the peer's RCV.NXT, and the peer would discard it
+     * (and its window and acknowledgement) as old.
+     */
     void sendAck(final TcpConnection conn)
     {
-        emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndNxt, conn.rcvNxt, ACK,
+        emit(conn.localIp, conn.localPort, conn.remoteIp, conn.remotePort, conn.sndMax, conn.rcvNxt, ACK,
             advertiseWindow(conn), -1, -1, empty, 0, 0);
         conn.ackPending = false;
     }
