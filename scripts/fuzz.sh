@@ -82,7 +82,7 @@ for target in "${TARGETS[@]}"; do
   line="$name: executions=${runs:-?} exec/s=${rate:-?} cov=${cov:-?} corpus=${corpus:-?} findings=$findings"
   if [ "$findings" -gt 0 ] || [ "$crashed" -gt 0 ]; then
     line="$line -> FINDING, inputs in ${OUT#"$VNIC_ROOT"/}/findings/$name/"
-    grep -aA30 -m1 'FuzzTestFindingException' "$log" >&2 || true
+    { grep -a -m1 'FuzzTestFindingException' "$log"; grep -a -m1 -A25 '^Caused by' "$log"; } >&2 || true
     status=1
   elif [ "$rc" -ne 0 ]; then
     line="$line -> RUN FAILED (exit $rc), see the log"
