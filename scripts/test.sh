@@ -39,3 +39,7 @@ fi
 start=$(date +%s)
 vnic_mvn verify "$@"
 echo "test.sh: suite passed in $(( $(date +%s) - start )) s"
+if [ $# -eq 0 ]; then
+  # A short fuzzing session on top of the seed replay that ran inside the suite.
+  "$VNIC_ROOT/scripts/fuzz.sh" --ci
+fi
