@@ -74,7 +74,8 @@ public final class HttpSessions implements TcpEventHandler
         {
             free.add(new Session(new HttpRequestParser(limits, local)));
         }
-        this.waiting = new IntArrayQueue(maxConnections, IntArrayQueue.DEFAULT_NULL_VALUE);
+        // IntArrayQueue refuses capacities below its minimum (8), which small test configs ask for.
+        this.waiting = new IntArrayQueue(Math.max(8, maxConnections), IntArrayQueue.DEFAULT_NULL_VALUE);
     }
 
     public void onEvent(final int connId, final int events)
