@@ -1,0 +1,180 @@
+package io.vnicsigner.control.sign;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+
+import io.vnicsigner.control.testing.GuestLab;
+import io.vnicsigner.control.testing.NetnsLab;
+import io.vnicsigner.dataplane.counters.SystemCounter;
+import io.vnicsigner.dataplane.testing.S3ProxyFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.vnicsigner.control.testing.GuestLab.SIGNING_IP;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole path against a real SigV4-verifying S3Proxy: curl in a guest namespace sends unsigned requests to the
+ * signing IP, the daemon (in this JVM) signs them with the tenant's credentials and forwards them.
+ */
+class SigningPathNamespaceTest
+{
+    private static final String ACCESS_KEY = "AKIDACMETEST";
+    private static final String SECRET = "acme-secret-never-in-the-guest";
+    private static final String BASE = "http://" + SIGNING_IP;
+
+    private static S3ProxyFixture s3;
+
+    @TempDir
+    File dir;
+
+    private GuestLab guest;
+
+    @BeforeAll
+    static void startS3Proxy() throws Exception
+    {
+        NetnsLab.assumeCapable();
+        s3 = S3ProxyFixture.builder().credentials(ACCESS_KEY, SECRET).start();
+    }
+
+    @AfterAll
+    static void stopS3Proxy()
+    {
+        if (s3 != null)
+        {
+            s3.close();
+        }
+    }
+
+    @BeforeEach
+    void startGuest() throws Exception
+    {
+        final Path credentials = dir.toPath().resolve("acme.json");
+        Files.writeString(credentials, "{\"accessKeyId\":\"" + ACCESS_KEY + "\",\"secretAccessKey\":\"" + SECRET + "\"}");
+        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        final int downPort;
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            downPort = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        guest = new GuestLab(dir, "", """
+            routes:
+              - host: s3.local
+                upstream: %s
+                service: s3
+                region: us-east-1
+              - host: down.local
+                upstream: http://127.0.0.1:%d
+                service: s3
+                region: us-east-1
+            tenants:
+              - id: acme
+                credentialsFile: %s
+            """.formatted(s3.endpoint(), downPort, credentials));
+    }
+
+    @AfterEach
+    void stopGuest()
+    {
+        if (guest != null)
+        {
+            guest.close();
+        }
+    }
+
+    @Test
+    void shouldStoreAndReturnFiveMebibytesByteExactThroughTheSigningIp() throws Exception
+    {
+        final byte[] body = new byte[5 * 1024 * 1024 + 17];
+        new Random(5).nextBytes(body);
+        final Path file = dir.toPath().resolve("hello.bin");
+        Files.write(file, body);
+        final Path fetched = dir.toPath().resolve("fetched.bin");
+
+        assertEquals("200", curl("-X", "PUT", "-H", "Host: s3.local", BASE + "/demo-bucket"), guest.stats());
+        assertEquals("200", curl("-X", "PUT", "--data-binary", "@" + file, "-H", "Host: s3.local",
+            BASE + "/demo-bucket/hello.txt"), guest.stats());
+        assertEquals("200", curlTo(fetched.toString(), "-H", "Host: s3.local", BASE + "/demo-bucket/hello.txt"));
+
+        assertEquals(sha256(body), sha256(Files.readAllBytes(fetched)), "GET returns the bytes PUT");
+        assertArrayEquals(body, Files.readAllBytes(s3.objectPath("demo-bucket", "hello.txt")), "stored byte-exact");
+        assertEquals(3, guest.counter(SystemCounter.SIGNED_REQUESTS));
+    }
+
+    @Test
+    void shouldHaveTheSamePutRefusedWhenSentDirectlyToTheProvider() throws Exception
+    {
+        s3.createBucket("direct-bucket");
+        final Path file = dir.toPath().resolve("small.txt");
+        Files.writeString(file, "hello");
+
+        // The guest cannot reach the provider's loopback address, so the direct request comes from the host.
+        final NetnsLab.Result direct = guest.lab.run("curl", "-sS", "-m", "10", "-o", "/dev/null", "-w",
+            "%{http_code}", "-X", "PUT", "--data-binary", "@" + file, "-H", "Host: s3.local",
+            s3.endpoint() + "/direct-bucket/hello.txt").assertOk();
+        assertEquals("403", direct.output());
+        assertEquals("200", curl("-X", "PUT", "--data-binary", "@" + file, "-H", "Host: s3.local",
+            BASE + "/direct-bucket/hello.txt"), "the same PUT through the signing IP");
+        assertEquals("hello", Files.readString(s3.objectPath("direct-bucket", "hello.txt")));
+    }
+
+    @Test
+    void shouldRefuseUnroutedForgedAndPresignedRequestsBeforeTheProvider() throws Exception
+    {
+        assertEquals("404", curl("-H", "Host: elsewhere.local", BASE + "/demo-bucket"));
+        assertEquals("400", curl("-H", "Host: s3.local", "-H", "x-vnic-identity: forged", BASE + "/demo-bucket"));
+        assertEquals("403", curl("-H", "Host: s3.local", "-H", "Authorization: AWS4-HMAC-SHA256 Credential=x",
+            BASE + "/demo-bucket"));
+        assertEquals("403", curl("-H", "Host: s3.local", BASE + "/demo-bucket/k?X-Amz-Signature=00"));
+        assertEquals(0, guest.counter(SystemCounter.SIGNED_REQUESTS));
+        assertEquals(4, guest.counter(SystemCounter.SIGNING_REJECTED) + guest.counter(SystemCounter.HTTP_RESPONSES_404));
+    }
+
+    @Test
+    void shouldAnswer502WhenTheProviderIsDown() throws Exception
+    {
+        final long start = System.nanoTime();
+        assertEquals("502", curl("-H", "Host: down.local", BASE + "/demo-bucket"));
+        assertTrue(System.nanoTime() - start < 3_000_000_000L, "refused fast, within the connect timeout");
+        assertEquals(1, guest.counter(SystemCounter.UPSTREAM_FAILURES));
+        assertEquals("200", curl("-H", "Host: s3.local", BASE + "/vnic/v1/ping"), "the dataplane keeps serving");
+    }
+
+    /** Runs curl in the guest and returns the status code it got. */
+    private String curl(final String... args)
+    {
+        return curlTo("/dev/null", args);
+    }
+
+    private String curlTo(final String output, final String... args)
+    {
+        final String[] command = new String[args.length + 8];
+        command[0] = "curl";
+        command[1] = "-sS";
+        command[2] = "-m";
+        command[3] = "20";
+        command[4] = "-o";
+        command[5] = output;
+        command[6] = "-w";
+        command[7] = "%{http_code}";
+        System.arraycopy(args, 0, command, 8, args.length);
+        return guest.inGuest(30, command).assertOk().output();
+    }
+
+    private static String sha256(final byte[] bytes) throws Exception
+    {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
