@@ -79,7 +79,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private final Int2ObjectHashMap<SigningIdentity> identities;
     private final UnsafeBuffer head = new UnsafeBuffer(BufferUtil.allocateDirectAligned(HEAD_CAPACITY, 64));
     private final Int2ObjectHashMap<Session> byExchange = new Int2ObjectHashMap<>();
-    private final IntArrayQueue stalledUploads;
+    private final ArrayDeque<Session> stalledUploads;
     private UpstreamConnector upstream;
     private long nowNs;
 
@@ -92,6 +92,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         boolean requestFinished;
         boolean headRelayed;
         boolean closeAfter;
+        boolean stalled;
         int framing;
 
         Session(final HttpRequestParser parser)
@@ -144,7 +145,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             free.add(new Session(new HttpRequestParser(limits, bodyLimit)));
         }
         this.waiting = new IntArrayQueue(maxConnections, IntArrayQueue.DEFAULT_NULL_VALUE);
-        this.stalledUploads = new IntArrayQueue(Math.max(2, sessions), IntArrayQueue.DEFAULT_NULL_VALUE);
+        this.stalledUploads = new ArrayDeque<>(sessions);
     }
 
     /** The connector that carries signed requests; set once, before the first request, when signing is on. */
@@ -167,12 +168,16 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         int work = upstream.doWork(nowNs);
         for (int i = stalledUploads.size(); i > 0; i--)
         {
-            final int connId = stalledUploads.pollInt();
-            final Session session = active.get(connId);
-            if (session != null && session.exchangeId != NO_EXCHANGE && !session.requestFinished)
+            // An entry whose session was released (flag cleared) meanwhile is stale and skipped.
+            final Session session = stalledUploads.poll();
+            if (session.stalled)
             {
-                work++;
-                serve(connId, false);
+                session.stalled = false;
+                if (session.exchangeId != NO_EXCHANGE && !session.requestFinished)
+                {
+                    work++;
+                    serve(session.connId, false);
+                }
             }
         }
         return work;
@@ -298,7 +303,11 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 if (space <= 0)
                 {
                     // Guest bytes stay in the receive buffer (its window closes) until the provider drains ours.
-                    stalledUploads.offerInt(connId);
+                    if (!session.stalled)
+                    {
+                        session.stalled = true;
+                        stalledUploads.offer(session);
+                    }
                     return true;
                 }
                 budget = Math.min(Math.min(readable, space), CHUNK);
@@ -707,6 +716,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         final Session session = active.remove(connId);
         if (session != null)
         {
+            session.stalled = false;
             if (session.exchangeId != NO_EXCHANGE)
             {
                 // The guest went away mid-exchange: drop the provider connection too.
