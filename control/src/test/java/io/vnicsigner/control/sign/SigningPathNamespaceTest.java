@@ -114,6 +114,47 @@ class SigningPathNamespaceTest
     }
 
     @Test
+    void shouldServeHeadDeleteListAndTinyBodiesOnKeepAliveConnections() throws Exception
+    {
+        s3.createBucket("tiny-bucket");
+        final Path empty = Files.write(dir.toPath().resolve("empty"), new byte[0]);
+        final Path one = Files.write(dir.toPath().resolve("one"), new byte[] {'x'});
+        final Path listing = dir.toPath().resolve("listing.xml");
+        final String object = BASE + "/tiny-bucket/one.txt";
+
+        assertEquals("200", curl("-X", "PUT", "--data-binary", "@" + empty, "-H", "Host: s3.local",
+            BASE + "/tiny-bucket/empty.txt"));
+        assertEquals("200", curl("-X", "PUT", "--data-binary", "@" + one, "-H", "Host: s3.local", object));
+        assertEquals(0, Files.size(s3.objectPath("tiny-bucket", "empty.txt")));
+        assertEquals("x", Files.readString(s3.objectPath("tiny-bucket", "one.txt")));
+
+        final NetnsLab.Result head = guest.inGuest(30, "curl", "-sS", "-m", "20", "-I", "-H", "Host: s3.local", object)
+            .assertOk();
+        assertTrue(head.output().startsWith("HTTP/1.1 200"), head.output());
+        assertTrue(head.output().toLowerCase().contains("content-length: 1\r\n"), head.output());
+
+        assertEquals("200", curlTo(listing.toString(), "-H", "Host: s3.local", BASE + "/tiny-bucket"));
+        final String keys = Files.readString(listing);
+        assertTrue(keys.contains("<Key>empty.txt</Key>") && keys.contains("<Key>one.txt</Key>"), keys);
+
+        final NetnsLab.Result keepAlive = guest.inGuest(30, "curl", "-sS", "-m", "20", "-o", "/dev/null", "-o",
+            "/dev/null", "-w", "%{http_code} %{num_connects}\\n", "-H", "Host: s3.local", object, object).assertOk();
+        assertEquals("200 1\n200 0\n", keepAlive.output(), "two signed exchanges on one guest connection");
+
+        assertEquals("204", curl("-X", "DELETE", "-H", "Host: s3.local", object));
+        assertEquals("404", curl("-H", "Host: s3.local", object), "the provider's 404, relayed");
+        assertTrue(Files.notExists(s3.objectPath("tiny-bucket", "one.txt")));
+    }
+
+    @Test
+    void shouldAnswer411ToAChunkedUploadWhichIsNotReframedYet() throws Exception
+    {
+        final Path file = Files.write(dir.toPath().resolve("chunked"), new byte[] {1, 2, 3});
+        assertEquals("411", curl("-X", "PUT", "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file,
+            "-H", "Host: s3.local", BASE + "/tiny-bucket/chunked.bin"));
+    }
+
+    @Test
     void shouldHaveTheSamePutRefusedWhenSentDirectlyToTheProvider() throws Exception
     {
         s3.createBucket("direct-bucket");
