@@ -19,6 +19,7 @@ import io.vnicsigner.dataplane.pipeline.ThreadingMode;
 import io.vnicsigner.dataplane.port.PortSpecs;
 import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
+import io.vnicsigner.dataplane.upstream.UpstreamRoute;
 import io.vnicsigner.signer.identity.InstanceIdentity;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -34,7 +35,8 @@ public final class ConfigLoader
     private static final Set<String> TOP_KEYS =
         Set.of("signingIp", "signingMac", "uplink", "instances", "threading", "limits", "routes", "tenants");
     private static final Set<String> ROUTE_KEYS =
-        Set.of("host", "prefix", "upstream", "caFile", "service", "region", "payload");
+        Set.of("host", "prefix", "upstream", "caFile", "service", "region", "payload", "connectTimeoutMs",
+            "responseTimeoutMs");
     private static final Set<String> TENANT_KEYS = Set.of("id", "credentialsFile");
     /** The image digest of an instance that does not declare one: all zeros, meaning "unknown image". */
     public static final String UNKNOWN_IMAGE_DIGEST = "sha256:" + "0".repeat(64);
@@ -228,8 +230,12 @@ public final class ConfigLoader
                 throw new ConfigException(payloadNode.where() + "must be unsigned or auto ('" + payload +
                     "': hash is not supported yet)");
             }
+            final int connectTimeoutMs = route.get("connectTimeoutMs").integer((int)java.util.concurrent.TimeUnit
+                .NANOSECONDS.toMillis(UpstreamRoute.DEFAULT_CONNECT_TIMEOUT_NS), 1, 600_000);
+            final int responseTimeoutMs = route.get("responseTimeoutMs").integer((int)java.util.concurrent.TimeUnit
+                .NANOSECONDS.toMillis(UpstreamRoute.DEFAULT_RESPONSE_TIMEOUT_NS), 1, 3_600_000);
             routes.add(new RouteConfig(host, prefix, upstream, caFile, route.get("service").string(null),
-                route.get("region").string(null), payload));
+                route.get("region").string(null), payload, connectTimeoutMs, responseTimeoutMs));
         }
         return List.copyOf(routes);
     }

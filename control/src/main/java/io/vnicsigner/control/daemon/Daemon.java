@@ -99,7 +99,9 @@ public final class Daemon implements AutoCloseable
             final UpstreamRoute upstream;
             try
             {
-                upstream = UpstreamRoute.of(route.upstream(), route.caFile());
+                upstream = UpstreamRoute.of(route.upstream(), route.caFile())
+                    .withConnectTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(route.connectTimeoutMs()))
+                    .withResponseTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(route.responseTimeoutMs()));
             }
             catch (final java.io.IOException | java.security.GeneralSecurityException | RuntimeException e)
             {

@@ -41,6 +41,7 @@ class SigningPathNamespaceTest
     File dir;
 
     private GuestLab guest;
+    private ServerSocket silent;
 
     @BeforeAll
     static void startS3Proxy() throws Exception
@@ -69,6 +70,8 @@ class SigningPathNamespaceTest
         {
             downPort = socket.getLocalPort(); // closed again: nothing listens there
         }
+        // Listens (the kernel completes connects into the backlog) but never accepts or answers.
+        silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         guest = new GuestLab(dir, "", """
             routes:
               - host: s3.local
@@ -79,15 +82,21 @@ class SigningPathNamespaceTest
                 upstream: http://127.0.0.1:%d
                 service: s3
                 region: us-east-1
+              - host: stalled.local
+                upstream: http://127.0.0.1:%d
+                service: s3
+                region: us-east-1
+                responseTimeoutMs: 500
             tenants:
               - id: acme
                 credentialsFile: %s
-            """.formatted(s3.endpoint(), downPort, credentials));
+            """.formatted(s3.endpoint(), downPort, silent.getLocalPort(), credentials));
     }
 
     @AfterEach
-    void stopGuest()
+    void stopGuest() throws Exception
     {
+        silent.close();
         if (guest != null)
         {
             guest.close();
@@ -191,6 +200,16 @@ class SigningPathNamespaceTest
         assertTrue(System.nanoTime() - start < 3_000_000_000L, "refused fast, within the connect timeout");
         assertEquals(1, guest.counter(SystemCounter.UPSTREAM_FAILURES));
         assertEquals("200", curl("-H", "Host: s3.local", BASE + "/vnic/v1/ping"), "the dataplane keeps serving");
+    }
+
+    @Test
+    void shouldAnswer504WhenTheProviderStalls() throws Exception
+    {
+        final long start = System.nanoTime();
+        assertEquals("504", curl("-H", "Host: stalled.local", BASE + "/demo-bucket"));
+        final long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(elapsedMs >= 450 && elapsedMs < 5_000, "after the 500 ms response timeout: " + elapsedMs + " ms");
+        assertEquals(1, guest.counter(SystemCounter.UPSTREAM_FAILURES));
     }
 
     /** Runs curl in the guest and returns the status code it got. */
