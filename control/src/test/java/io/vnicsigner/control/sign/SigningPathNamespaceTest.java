@@ -36,6 +36,8 @@ class SigningPathNamespaceTest
     private static final String BASE = "http://" + SIGNING_IP;
 
     private static S3ProxyFixture s3;
+    private static S3ProxyFixture s3Tls;
+    private static Path foreignCa;
 
     @TempDir
     File dir;
@@ -48,14 +50,28 @@ class SigningPathNamespaceTest
     {
         NetnsLab.assumeCapable();
         s3 = S3ProxyFixture.builder().credentials(ACCESS_KEY, SECRET).start();
+        s3Tls = S3ProxyFixture.builder().credentials(ACCESS_KEY, SECRET).https(true).start();
+        final Path certs = Files.createTempDirectory("vnic-foreign-ca");
+        foreignCa = certs.resolve("foreign.pem");
+        S3ProxyFixture.makeSelfSignedCertificate(certs.resolve("foreign.p12"), foreignCa, "ip:127.0.0.1");
     }
 
     @AfterAll
-    static void stopS3Proxy()
+    static void stopS3Proxy() throws Exception
     {
+        if (foreignCa != null)
+        {
+            Files.deleteIfExists(foreignCa);
+            Files.deleteIfExists(foreignCa.resolveSibling("foreign.p12"));
+            Files.deleteIfExists(foreignCa.getParent());
+        }
         if (s3 != null)
         {
             s3.close();
+        }
+        if (s3Tls != null)
+        {
+            s3Tls.close();
         }
     }
 
@@ -87,10 +103,25 @@ class SigningPathNamespaceTest
                 service: s3
                 region: us-east-1
                 responseTimeoutMs: 500
+              - host: cut.local
+                upstream: http://127.0.0.1:%d
+                service: s3
+                region: us-east-1
+              - host: tls.local
+                upstream: %s
+                caFile: %s
+                service: s3
+                region: us-east-1
+              - host: foreign-ca.local
+                upstream: %s
+                caFile: %s
+                service: s3
+                region: us-east-1
             tenants:
               - id: acme
                 credentialsFile: %s
-            """.formatted(s3.endpoint(), downPort, silent.getLocalPort(), credentials));
+            """.formatted(s3.endpoint(), downPort, silent.getLocalPort(), silent.getLocalPort(), s3Tls.endpoint(),
+            s3Tls.caCertificate(), s3Tls.endpoint(), foreignCa, credentials));
     }
 
     @AfterEach
@@ -210,6 +241,53 @@ class SigningPathNamespaceTest
         final long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertTrue(elapsedMs >= 450 && elapsedMs < 5_000, "after the 500 ms response timeout: " + elapsedMs + " ms");
         assertEquals(1, guest.counter(SystemCounter.UPSTREAM_FAILURES));
+    }
+
+    @Test
+    void shouldResetTheGuestWhenTheProviderClosesMidBody() throws Exception
+    {
+        final Thread provider = new Thread(() ->
+        {
+            try (java.net.Socket socket = silent.accept())
+            {
+                final java.io.InputStream in = socket.getInputStream();
+                int matched = 0;
+                while (matched < 4) // read the request head up to its empty line
+                {
+                    final int b = in.read();
+                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                }
+                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" +
+                    "x".repeat(1000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            catch (final java.io.IOException ignored)
+            {
+                // the test asserts on what the guest saw
+            }
+        });
+        provider.start();
+
+        final NetnsLab.Result cut = guest.inGuest(30, "curl", "-sS", "-m", "10", "-o", "/dev/null", "-w",
+            "%{http_code}", "-H", "Host: cut.local", BASE + "/demo-bucket/big");
+        provider.join(10_000);
+
+        assertTrue(cut.exitCode() == 18 || cut.exitCode() == 56, "partial transfer or reset: " + cut);
+        assertTrue(cut.output().endsWith("200"), "the head had been relayed: " + cut);
+        assertEquals(1, guest.counter(SystemCounter.UPSTREAM_FAILURES));
+        assertTrue(guest.counter(SystemCounter.TCP_RST_SENT) >= 1, guest.stats());
+    }
+
+    @Test
+    void shouldSignOverTlsWithTheRouteCaAndAnswer502ForAForeignCa() throws Exception
+    {
+        s3Tls.createBucket("tls-bucket");
+        final Path file = Files.writeString(dir.toPath().resolve("tls.txt"), "over tls");
+
+        assertEquals("200", curl("-X", "PUT", "--data-binary", "@" + file, "-H", "Host: tls.local",
+            BASE + "/tls-bucket/tls.txt"));
+        assertEquals("over tls", Files.readString(s3Tls.objectPath("tls-bucket", "tls.txt")));
+        assertEquals("502", curl("-H", "Host: foreign-ca.local", BASE + "/tls-bucket/tls.txt"));
     }
 
     /** Runs curl in the guest and returns the status code it got. */
