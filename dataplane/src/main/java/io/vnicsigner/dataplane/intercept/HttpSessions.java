@@ -48,6 +48,8 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private static final int HEAD_CAPACITY = 48 * 1024;
     /** Room for a chunk's size line and CRLF, plus the last chunk, kept free when relaying a chunked body. */
     private static final int CHUNK_RESERVE = 24;
+    /** A slice's size line and CRLF (at most 12), plus the last chunk (5), with margin. */
+    private static final int UPLOAD_CHUNK_RESERVE = 32;
     private static final int NO_EXCHANGE = -1;
     private static final int FRAMING_NONE = 0;
     private static final int FRAMING_LENGTH = 1;
@@ -78,6 +80,8 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private final RequestSigner signer;
     private final Int2ObjectHashMap<SigningIdentity> identities;
     private final UnsafeBuffer head = new UnsafeBuffer(BufferUtil.allocateDirectAligned(HEAD_CAPACITY, 64));
+    private final UnsafeBuffer framed = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK + HEADROOM, 64));
+    private final HttpResponseWriter framer = new HttpResponseWriter();
     private final Int2ObjectHashMap<Session> byExchange = new Int2ObjectHashMap<>();
     private final ArrayDeque<Session> stalledUploads;
     private UpstreamConnector upstream;
@@ -93,6 +97,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         boolean headRelayed;
         boolean closeAfter;
         boolean stalled;
+        boolean chunkedUpload;
         int framing;
 
         Session(final HttpRequestParser parser)
@@ -106,6 +111,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             requestFinished = false;
             headRelayed = false;
             closeAfter = false;
+            chunkedUpload = false;
             framing = FRAMING_NONE;
         }
     }
@@ -370,7 +376,9 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         {
             return Integer.MAX_VALUE;
         }
-        return Math.max(0, upstream.requestSpace(session.exchangeId));
+        final int space = upstream.requestSpace(session.exchangeId);
+        // A chunked upload adds a size line and CRLF per slice, and must always keep room for its last chunk.
+        return Math.max(0, session.chunkedUpload ? space - UPLOAD_CHUNK_RESERVE : space);
     }
 
     /**
@@ -402,7 +410,16 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 {
                     // The budget keeps the slice within the request buffer's room; once the provider has answered
                     // early the exchange is gone and the rest of the body is dropped.
-                    upstream.writeRequest(session.exchangeId, in, parser.bodyOffset(), parser.bodyLength());
+                    if (session.chunkedUpload)
+                    {
+                        framer.wrap(framed, 0, framed.capacity()).chunkHeader(parser.bodyLength())
+                            .body(in, parser.bodyOffset(), parser.bodyLength()).chunkEnd();
+                        upstream.writeRequest(session.exchangeId, framed, 0, framer.position());
+                    }
+                    else
+                    {
+                        upstream.writeRequest(session.exchangeId, in, parser.bodyOffset(), parser.bodyLength());
+                    }
                     return true;
                 }
                 local.onBodyData(parser.request(), session.route, in, parser.bodyOffset(), parser.bodyLength(), writer);
@@ -412,6 +429,11 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             {
                 if (session.exchangeId != NO_EXCHANGE)
                 {
+                    if (session.chunkedUpload)
+                    {
+                        framer.wrap(framed, 0, framed.capacity()).lastChunk();
+                        upstream.writeRequest(session.exchangeId, framed, 0, framer.position());
+                    }
                     upstream.finishRequest(session.exchangeId);
                     session.requestFinished = true;
                     return true;
@@ -469,6 +491,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         }
         counters.increment(SystemCounter.SIGNED_REQUESTS);
         session.exchangeId = exchangeId;
+        session.chunkedUpload = request.isChunked();
         byExchange.put(exchangeId, session);
         if (request.isExpectContinue())
         {
@@ -484,7 +507,6 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         {
             case RequestSigner.VNIC_HEADER -> 400;
             case RequestSigner.ALREADY_SIGNED -> 403;
-            case RequestSigner.CHUNKED_BODY -> 411;
             default -> 431;
         };
         final byte[] name = error != null ? error : switch (code)

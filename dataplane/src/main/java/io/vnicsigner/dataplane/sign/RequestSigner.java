@@ -15,7 +15,8 @@ import org.agrona.MutableDirectBuffer;
  * Turns a guest's parsed request head into the signed head sent upstream: route lookup, refusal of
  * {@code x-vnic-*} headers and of requests that arrive signed, hop-by-hop and guest auth headers dropped, the
  * upstream's {@code Host}, the identity headers, and a SigV4 signature. Bodies are signed as
- * {@code UNSIGNED-PAYLOAD} (the empty hash when there is none) so that they can stream. Not thread-safe.
+ * {@code UNSIGNED-PAYLOAD} (the empty hash when there is none) so that they can stream; a chunked body stays
+ * chunked. Not thread-safe.
  */
 public final class RequestSigner
 {
@@ -27,8 +28,6 @@ public final class RequestSigner
     public static final int ALREADY_SIGNED = -3;
     /** The signed head does not fit its buffer or the signer's bounds: 431. */
     public static final int TOO_LARGE = -4;
-    /** A chunked request body, which this slice does not re-frame yet: 411. */
-    public static final int CHUNKED_BODY = -5;
 
     private static final byte[] VNIC_PREFIX = ascii("x-vnic-");
     private static final byte[] X_AMZ_SIGNATURE = ascii("X-Amz-Signature=");
@@ -38,6 +37,7 @@ public final class RequestSigner
     private static final byte[] COLON_SPACE = ascii(": ");
     private static final byte[] CRLF = ascii("\r\n");
     private static final byte[] AUTHORIZATION_LINE = ascii("authorization: ");
+    private static final byte[] TRANSFER_ENCODING_CHUNKED = ascii("transfer-encoding: chunked\r\n");
 
     /**
      * Not forwarded: the hop-by-hop fields of RFC 9110 §7.6.1 (and the obsolete proxy ones), {@code Expect}
@@ -103,10 +103,6 @@ public final class RequestSigner
         final MutableDirectBuffer dst, final int dstOffset, final int dstCapacity)
     {
         final DirectBuffer buffer = request.buffer();
-        if (request.isChunked())
-        {
-            return CHUNKED_BODY;
-        }
         if (request.indexOf(AUTHORIZATION) >= 0 || queryHas(request, X_AMZ_SIGNATURE))
         {
             return ALREADY_SIGNED;
@@ -148,20 +144,24 @@ public final class RequestSigner
         {
             return TOO_LARGE;
         }
-        view.payloadMode(request.hasBody() && request.contentLength() != 0 ? PayloadMode.UNSIGNED : PayloadMode.EMPTY);
+        view.payloadMode(request.isChunked() || request.contentLength() > 0 ? PayloadMode.UNSIGNED : PayloadMode.EMPTY);
         final int result = signer.sign(view, identity.credentials(), route.region(), route.service(),
             SignMode.HEADER, route.uriMode(), epochMillis, output);
         if (result != SigV4Signer.OK)
         {
             return TOO_LARGE;
         }
-        return writeHead(dst, dstOffset, dstCapacity);
+        return writeHead(dst, dstOffset, dstCapacity, request.isChunked());
     }
 
-    private int writeHead(final MutableDirectBuffer dst, final int offset, final int capacity)
+    /**
+     * @param chunked whether the body goes up chunked, as the guest sent it: the caller re-frames the de-chunked
+     *                slices, and {@code Transfer-Encoding}, hop-by-hop, stays outside the signature.
+     */
+    private int writeHead(final MutableDirectBuffer dst, final int offset, final int capacity, final boolean chunked)
     {
         int length = view.methodLength() + 1 + view.targetLength() + HTTP_1_1.length + AUTHORIZATION_LINE.length +
-            output.authorizationLength() + 2 * CRLF.length;
+            output.authorizationLength() + 2 * CRLF.length + (chunked ? TRANSFER_ENCODING_CHUNKED.length : 0);
         for (int i = 0, count = view.headerCount(); i < count; i++)
         {
             length += view.nameLength(i) + COLON_SPACE.length + view.valueLength(i) + CRLF.length;
@@ -186,6 +186,10 @@ public final class RequestSigner
         o = put(dst, o, AUTHORIZATION_LINE, 0, AUTHORIZATION_LINE.length);
         o = put(dst, o, output.authorization(), 0, output.authorizationLength());
         o = put(dst, o, CRLF, 0, CRLF.length);
+        if (chunked)
+        {
+            o = put(dst, o, TRANSFER_ENCODING_CHUNKED, 0, TRANSFER_ENCODING_CHUNKED.length);
+        }
         o = put(dst, o, CRLF, 0, CRLF.length);
         return o - offset;
     }
