@@ -181,7 +181,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 session.stalled = false;
                 if (session.exchangeId != NO_EXCHANGE && !session.requestFinished)
                 {
-                    work++;
+                    // Not counted as work: a provider that drains slowly must not keep the agent from idling.
                     serve(session.connId, false);
                 }
             }
