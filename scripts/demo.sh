@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs vnic-signer on an embedded default: a guest network namespace and an uplink namespace joined through the
-# dataplane. Shows the guest resolving and pinging the signing IP, reaching the uplink, and a spoofed guest being
-# dropped, with the counters. Cleans everything up, even on failure.
+# The issue-5 demo: a real SigV4-verifying provider (S3Proxy, transient store, the demo tenant's credentials), the
+# dataplane, and a guest network namespace. The guest sends UNSIGNED requests to the signing IP; the dataplane signs
+# them with the tenant's credentials (which the guest never sees) and the provider accepts them. The same PUT sent
+# directly to the provider is refused with 403. Ends with the counters. Cleans everything up, even on failure.
 set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "demo.sh: needs root (it creates TAP devices and network namespaces)" >&2; exit 1; }
-for tool in ip arping ping; do
-  command -v "$tool" >/dev/null || { echo "demo.sh: needs '$tool'; run scripts/test.sh once or: apt-get install iproute2 arping iputils-ping" >&2; exit 1; }
+for tool in ip curl sha256sum; do
+  command -v "$tool" >/dev/null || { echo "demo.sh: needs '$tool'; run scripts/test.sh once or: apt-get install iproute2 curl coreutils" >&2; exit 1; }
 done
 
 vnic_setup_java
@@ -15,14 +16,17 @@ vnic_ensure_built
 
 GUEST_NS=vsdemo-guest UPLINK_NS=vsdemo-uplink GUEST_TAP=vsdg0 UPLINK_TAP=vsdu0
 GUEST_MAC=52:54:00:00:00:01 GUEST_IP=10.200.0.2 SIGNING_IP=169.254.169.250
+S3PROXY_VERSION=2.6.0 ACCESS_KEY=AKIDDEMOACME SECRET_KEY=demo-secret-kept-on-the-host
 WORK=$(mktemp -d /tmp/vnic-signer-demo.XXXXXX)
-DAEMON_PID=""
+DAEMON_PID="" S3PROXY_PID=""
 
 cleanup() {
   set +e
-  if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-    kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
-  fi
+  for pid in "$DAEMON_PID" "$S3PROXY_PID"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"; wait "$pid" 2>/dev/null
+    fi
+  done
   ip netns del "$GUEST_NS" 2>/dev/null
   ip netns del "$UPLINK_NS" 2>/dev/null
   rm -rf "$WORK"
@@ -36,6 +40,32 @@ stats() { "$VNIC_ROOT/scripts/vnic-signer" stats --dir "$WORK/run"; }
 ip netns del "$GUEST_NS" 2>/dev/null || true
 ip netns del "$UPLINK_NS" 2>/dev/null || true
 
+step "start S3Proxy $S3PROXY_VERSION (org.gaul:s3proxy from Maven Central), verifying SigV4 for $ACCESS_KEY"
+vnic_mvn -q -N dependency:copy -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" \
+  -DoutputDirectory="$WORK/s3proxy" -Dmdep.stripVersion=true >&2
+S3PROXY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$WORK/s3proxy.conf" <<CONF
+s3proxy.endpoint=http://127.0.0.1:$S3PROXY_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$ACCESS_KEY
+s3proxy.credential=$SECRET_KEY
+jclouds.provider=transient
+jclouds.identity=unused
+jclouds.credential=unused
+CONF
+"$JAVA_HOME/bin/java" -Xmx256m -jar "$WORK/s3proxy/s3proxy-jar-with-dependencies.jar" \
+  --properties "$WORK/s3proxy.conf" > "$WORK/s3proxy.log" 2>&1 &
+S3PROXY_PID=$!
+for _ in $(seq 300); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$S3PROXY_PORT") 2>/dev/null && break
+  kill -0 "$S3PROXY_PID" 2>/dev/null || { tail -20 "$WORK/s3proxy.log"; exit 1; }
+  sleep 0.1
+done
+echo "S3Proxy listening on 127.0.0.1:$S3PROXY_PORT"
+
+install -m 0600 /dev/null "$WORK/acme.json"
+printf '{"accessKeyId":"%s","secretAccessKey":"%s"}\n' "$ACCESS_KEY" "$SECRET_KEY" > "$WORK/acme.json"
+
 cat > "$WORK/config.yaml" <<YAML
 signingIp: $SIGNING_IP
 uplink: { port: "tap:$UPLINK_TAP" }
@@ -45,8 +75,17 @@ instances:
     mac: "$GUEST_MAC"
     ip: $GUEST_IP
     port: "tap:$GUEST_TAP"
+routes:
+  - host: s3.local
+    upstream: http://127.0.0.1:$S3PROXY_PORT
+    service: s3
+    region: us-east-1
+    payload: unsigned
+tenants:
+  - id: acme
+    credentialsFile: $WORK/acme.json
 YAML
-step "config"
+step "config (the credentials file is mode 0600 and never reaches the guest)"
 cat "$WORK/config.yaml"
 
 step "start the dataplane"
@@ -73,33 +112,33 @@ ip -n "$GUEST_NS" route add "$SIGNING_IP/32" dev "$GUEST_TAP"
 ip -n "$UPLINK_NS" link set "$UPLINK_TAP" up
 ip -n "$UPLINK_NS" addr add 10.200.0.1/24 dev "$UPLINK_TAP"
 
-step "guest: arping -c1 $SIGNING_IP (answered by the dataplane with the signing MAC)"
-in_guest arping -c1 -w3 -I "$GUEST_TAP" "$SIGNING_IP"
+step "guest: create demo-bucket, unsigned, through the signing IP"
+in_guest curl -sS -m 20 -o /dev/null -w 'HTTP %{http_code}\n' -X PUT -H 'Host: s3.local' "http://$SIGNING_IP/demo-bucket" \
+  | tee "$WORK/bucket.txt"
+grep -q 'HTTP 200' "$WORK/bucket.txt" || { echo "demo.sh: bucket creation failed" >&2; tail -20 "$WORK/s3proxy.log"; exit 1; }
 
-step "guest: ping -c2 $SIGNING_IP (answered with TTL 1, the instance's hop limit)"
-in_guest ping -c2 -W2 "$SIGNING_IP"
+head -c 1048576 /dev/urandom > "$WORK/file"
+step "guest: curl -X PUT --data-binary @file -H 'Host: s3.local' http://$SIGNING_IP/demo-bucket/hello.txt (1 MiB, no credentials)"
+in_guest curl -sS -m 20 -o /dev/null -w 'HTTP %{http_code}\n' -X PUT --data-binary @"$WORK/file" \
+  -H 'Host: s3.local' "http://$SIGNING_IP/demo-bucket/hello.txt" | tee "$WORK/put.txt"
+grep -q 'HTTP 200' "$WORK/put.txt" || { echo "demo.sh: signed PUT failed" >&2; exit 1; }
 
-step "guest: ping -c2 10.200.0.1 (switched through to the uplink namespace)"
-in_guest ping -c2 -W2 10.200.0.1
+step "guest: GET it back and compare"
+in_guest curl -sS -m 20 -o "$WORK/fetched" -w 'HTTP %{http_code}\n' -H 'Host: s3.local' \
+  "http://$SIGNING_IP/demo-bucket/hello.txt"
+sha256sum "$WORK/file" "$WORK/fetched" | sed "s|$WORK/||"
+cmp -s "$WORK/file" "$WORK/fetched" || { echo "demo.sh: GET returned different bytes" >&2; exit 1; }
+echo "same bytes"
 
-step "guest changes its MAC to 52:54:00:00:00:99: its frames are dropped as spoofed"
-ip -n "$GUEST_NS" link set "$GUEST_TAP" address 52:54:00:00:00:99
-if in_guest ping -c1 -W1 10.200.0.1 >/dev/null; then echo "unexpected: spoofed ping got through" >&2; exit 1; fi
-echo "ping failed, as it should"
-ip -n "$GUEST_NS" link set "$GUEST_TAP" address "$GUEST_MAC"
-
-step "guest sends from 10.200.0.3, an IP that is not its own: dropped as spoofed"
-ip -n "$GUEST_NS" addr add 10.200.0.3/24 dev "$GUEST_TAP"
-# A static neighbour entry makes the guest send IPv4 straight away; its ARP from 10.200.0.3 would be dropped too.
-UPLINK_MAC=$(cat "/sys/class/net/$UPLINK_TAP/address" 2>/dev/null || ip netns exec "$UPLINK_NS" cat "/sys/class/net/$UPLINK_TAP/address")
-ip -n "$GUEST_NS" neigh replace 10.200.0.1 lladdr "$UPLINK_MAC" dev "$GUEST_TAP" nud permanent
-if in_guest ping -c1 -W1 -I 10.200.0.3 10.200.0.1 >/dev/null; then echo "unexpected: spoofed ping got through" >&2; exit 1; fi
-echo "ping failed, as it should"
+step "the same PUT sent directly to S3Proxy (127.0.0.1:$S3PROXY_PORT), unsigned"
+curl -sS -m 20 -o "$WORK/direct.xml" -w 'HTTP %{http_code}\n' -X PUT --data-binary @"$WORK/file" \
+  -H 'Host: s3.local' "http://127.0.0.1:$S3PROXY_PORT/demo-bucket/hello.txt" | tee "$WORK/direct.txt"
+grep -o '<Code>[^<]*</Code>' "$WORK/direct.xml" || true
+grep -q 'HTTP 403' "$WORK/direct.txt" || { echo "demo.sh: the direct PUT was not refused" >&2; exit 1; }
 
 step "scripts/vnic-signer stats"
 stats | tee "$WORK/stats.txt"
-grep -q 'spoofed-src-mac' "$WORK/stats.txt" && grep -q 'spoofed-src-ip' "$WORK/stats.txt" \
-  || { echo "demo.sh: the spoof counters did not rise" >&2; exit 1; }
+grep -q 'signed-requests' "$WORK/stats.txt" || { echo "demo.sh: no signed requests counted" >&2; exit 1; }
 
 step "stop"
 kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" || true; DAEMON_PID=""

@@ -19,6 +19,8 @@ import io.vnicsigner.dataplane.pipeline.ThreadingMode;
 import io.vnicsigner.dataplane.port.PortSpecs;
 import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
+import io.vnicsigner.dataplane.upstream.UpstreamRoute;
+import io.vnicsigner.signer.identity.InstanceIdentity;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -31,12 +33,18 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader
 {
     private static final Set<String> TOP_KEYS =
-        Set.of("signingIp", "signingMac", "uplink", "instances", "threading", "limits");
+        Set.of("signingIp", "signingMac", "uplink", "instances", "threading", "limits", "routes", "tenants");
+    private static final Set<String> ROUTE_KEYS =
+        Set.of("host", "prefix", "upstream", "caFile", "service", "region", "payload", "connectTimeoutMs",
+            "responseTimeoutMs");
+    private static final Set<String> TENANT_KEYS = Set.of("id", "credentialsFile");
+    /** The image digest of an instance that does not declare one: all zeros, meaning "unknown image". */
+    public static final String UNKNOWN_IMAGE_DIGEST = "sha256:" + "0".repeat(64);
     private static final Set<String> LIMIT_KEYS = Set.of("connections", "connectionsPerInstance", "halfOpen",
         "tcpBuffers", "httpSessions", "idleTimeoutSeconds", "headerReadTimeoutSeconds", "verifyChecksums");
     private static final Set<String> FAULT_KEYS = Set.of("seed", "drop", "duplicate", "reorder");
     private static final Set<String> UPLINK_KEYS = Set.of("port");
-    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults");
+    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults", "imageDigest");
     private static final Set<String> THREADING_KEYS = Set.of("mode", "idle");
 
     private ConfigLoader()
@@ -119,11 +127,38 @@ public final class ConfigLoader
             final YamlNode portNode = node.get("port");
             final String port = portSpec(portNode);
             final int hopLimit = node.get("hopLimit").integer(GuestPort.DEFAULT_HOP_LIMIT, 1, 255);
+            final YamlNode digestNode = node.get("imageDigest");
+            final String imageDigest;
+            try
+            {
+                imageDigest = InstanceIdentity.normalizeImageDigest(digestNode.string(UNKNOWN_IMAGE_DIGEST));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new ConfigException(digestNode.where() + "must be \"sha256:<64 hex digits>\"");
+            }
             unique(ids, id, node.get("id"));
             unique(macs, mac, macNode);
             unique(ips, ip, ipNode);
             unique(portOwners, port, portNode);
-            instances.add(new InstanceConfig(id, tenant, mac, ip, port, hopLimit, faults(node.get("faults"))));
+            instances.add(new InstanceConfig(
+                id, tenant, mac, ip, port, hopLimit, faults(node.get("faults")), imageDigest));
+        }
+        final List<RouteConfig> routes = routes(root.get("routes"));
+        final List<TenantConfig> tenants = tenants(root.get("tenants"));
+        if (!routes.isEmpty())
+        {
+            final Set<String> tenantIds = new java.util.HashSet<>();
+            tenants.forEach(t -> tenantIds.add(t.id()));
+            final List<YamlNode> instanceNodes = root.get("instances").list();
+            for (int i = 0; i < instances.size(); i++)
+            {
+                if (!tenantIds.contains(instances.get(i).tenant()))
+                {
+                    throw new ConfigException(instanceNodes.get(i).get("tenant").where() + "names no tenant under " +
+                        "tenants: ('" + instances.get(i).tenant() + "'); requests cannot be signed without one");
+                }
+            }
         }
 
         final YamlNode threading = root.get("threading");
@@ -148,7 +183,77 @@ public final class ConfigLoader
         }
         return new VnicConfig(
             new SigningIp(signingIp, signingMac), uplinkPort, List.copyOf(instances), mode, idle,
-            limits(root.get("limits")));
+            limits(root.get("limits")), routes, tenants);
+    }
+
+    private static List<RouteConfig> routes(final YamlNode node) throws ConfigException
+    {
+        final List<RouteConfig> routes = new ArrayList<>();
+        for (final YamlNode route : node.list())
+        {
+            route.requireMap(ROUTE_KEYS);
+            final YamlNode hostNode = route.get("host");
+            final YamlNode prefixNode = route.get("prefix");
+            if (hostNode.isMissing() == prefixNode.isMissing())
+            {
+                throw new ConfigException(route.where() + "needs exactly one of host (s3.local, *.example) or " +
+                    "prefix (/s3/)");
+            }
+            final String host = hostNode.isMissing() ? null : hostNode.string(null);
+            final boolean wildcardOk = host != null &&
+                (!host.contains("*") || (host.startsWith("*.") && host.length() > 2 && host.indexOf('*', 1) < 0));
+            if (host != null && (!wildcardOk || host.contains(":") || host.contains("/")))
+            {
+                throw new ConfigException(hostNode.where() + "must be a host name without port, or *.suffix");
+            }
+            final String prefix = prefixNode.isMissing() ? null : prefixNode.string(null);
+            if (prefix != null && !prefix.startsWith("/"))
+            {
+                throw new ConfigException(prefixNode.where() + "must start with /");
+            }
+            final YamlNode upstreamNode = route.get("upstream");
+            final String upstream = upstreamNode.string(null);
+            if (!upstream.startsWith("http://") && !upstream.startsWith("https://"))
+            {
+                throw new ConfigException(upstreamNode.where() + "must be an http:// or https:// URL");
+            }
+            final YamlNode caNode = route.get("caFile");
+            final Path caFile = caNode.isMissing() ? null : Path.of(caNode.string(null));
+            if (caFile != null && !upstream.startsWith("https://"))
+            {
+                throw new ConfigException(caNode.where() + "applies only to an https:// upstream");
+            }
+            final YamlNode payloadNode = route.get("payload");
+            final String payload = payloadNode.string("unsigned");
+            if (!payload.equals("unsigned") && !payload.equals("auto"))
+            {
+                throw new ConfigException(payloadNode.where() + "must be unsigned or auto ('" + payload +
+                    "': hash is not supported yet)");
+            }
+            final int connectTimeoutMs = route.get("connectTimeoutMs").integer((int)java.util.concurrent.TimeUnit
+                .NANOSECONDS.toMillis(UpstreamRoute.DEFAULT_CONNECT_TIMEOUT_NS), 1, 600_000);
+            final int responseTimeoutMs = route.get("responseTimeoutMs").integer((int)java.util.concurrent.TimeUnit
+                .NANOSECONDS.toMillis(UpstreamRoute.DEFAULT_RESPONSE_TIMEOUT_NS), 1, 3_600_000);
+            routes.add(new RouteConfig(host, prefix, upstream, caFile, route.get("service").string(null),
+                route.get("region").string(null), payload, connectTimeoutMs, responseTimeoutMs));
+        }
+        return List.copyOf(routes);
+    }
+
+    private static List<TenantConfig> tenants(final YamlNode node) throws ConfigException
+    {
+        final List<TenantConfig> tenants = new ArrayList<>();
+        final Map<String, String> ids = new HashMap<>();
+        for (final YamlNode tenant : node.list())
+        {
+            tenant.requireMap(TENANT_KEYS);
+            final String id = tenant.get("id").string(null);
+            unique(ids, id, tenant.get("id"));
+            final YamlNode fileNode = tenant.get("credentialsFile");
+            final Path file = Path.of(fileNode.string(null));
+            tenants.add(new TenantConfig(id, file, CredentialsFile.load(file, fileNode.where())));
+        }
+        return List.copyOf(tenants);
     }
 
     private static DataplaneLimits limits(final YamlNode node) throws ConfigException

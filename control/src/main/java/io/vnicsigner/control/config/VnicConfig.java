@@ -15,6 +15,8 @@ public record VnicConfig(
     List<InstanceConfig> instances,
     ThreadingMode threadingMode,
     String idleStrategy,
-    DataplaneLimits limits)
+    DataplaneLimits limits,
+    List<RouteConfig> routes,
+    List<TenantConfig> tenants)
 {
 }

@@ -5,8 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.vnicsigner.control.config.InstanceConfig;
+import io.vnicsigner.control.config.RouteConfig;
+import io.vnicsigner.control.config.TenantConfig;
 import io.vnicsigner.control.config.VnicConfig;
 import io.vnicsigner.dataplane.counters.CountersFile;
+import io.vnicsigner.dataplane.frame.MacAddress;
+import io.vnicsigner.dataplane.sign.SigningConfig;
+import io.vnicsigner.dataplane.sign.SigningIdentity;
+import io.vnicsigner.dataplane.sign.SigningRoute;
+import io.vnicsigner.dataplane.upstream.UpstreamRoute;
+import io.vnicsigner.signer.identity.IdentityHeaders;
 import io.vnicsigner.dataplane.pipeline.Dataplane;
 import io.vnicsigner.dataplane.pipeline.ThreadingMode;
 import io.vnicsigner.dataplane.port.FaultInjectingPort;
@@ -43,6 +51,7 @@ public final class Daemon implements AutoCloseable
     public static Daemon start(final VnicConfig config, final File dir, final ThreadingMode modeOverride)
         throws StartException
     {
+        final SigningConfig signing = signingConfig(config);
         final List<Port> opened = new ArrayList<>();
         CountersFile countersFile = null;
         try
@@ -63,7 +72,7 @@ public final class Daemon implements AutoCloseable
             final CountersManager manager = countersFile.newManager();
             final ThreadingMode mode = modeOverride != null ? modeOverride : config.threadingMode();
             final Dataplane dataplane = Dataplane.start(
-                config.signingIp(), uplink, guests, mode, config.idleStrategy(), config.limits(), manager,
+                config.signingIp(), uplink, guests, mode, config.idleStrategy(), config.limits(), signing, manager,
                 new SystemEpochNanoClock());
             return new Daemon(countersFile, dataplane);
         }
@@ -73,6 +82,48 @@ public final class Daemon implements AutoCloseable
             CloseHelper.quietClose(countersFile);
             throw e;
         }
+    }
+
+    /**
+     * Builds the routes (resolving each upstream host and loading its CA file) and each instance's signing identity.
+     */
+    static SigningConfig signingConfig(final VnicConfig config) throws StartException
+    {
+        if (config.routes().isEmpty())
+        {
+            return SigningConfig.NONE;
+        }
+        final List<SigningRoute> routes = new ArrayList<>();
+        for (final RouteConfig route : config.routes())
+        {
+            final UpstreamRoute upstream;
+            try
+            {
+                upstream = UpstreamRoute.of(route.upstream(), route.caFile())
+                    .withConnectTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(route.connectTimeoutMs()))
+                    .withResponseTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(route.responseTimeoutMs()));
+            }
+            catch (final java.io.IOException | java.security.GeneralSecurityException | RuntimeException e)
+            {
+                throw new StartException("cannot use upstream " + route.upstream() + ": " + e.getMessage());
+            }
+            routes.add(route.host() != null ?
+                SigningRoute.forHost(route.host(), upstream, route.service(), route.region()) :
+                SigningRoute.forPrefix(route.prefix(), upstream, route.service(), route.region()));
+        }
+        final java.util.Map<String, SigningIdentity> identities = new java.util.HashMap<>();
+        for (final InstanceConfig instance : config.instances())
+        {
+            for (final TenantConfig tenant : config.tenants())
+            {
+                if (tenant.id().equals(instance.tenant()))
+                {
+                    identities.put(instance.id(), new SigningIdentity(tenant.credentials(), IdentityHeaders.of(
+                        instance.id(), instance.tenant(), MacAddress.format(instance.mac()), instance.imageDigest())));
+                }
+            }
+        }
+        return new SigningConfig(List.copyOf(routes), identities);
     }
 
     private static Port open(final String spec, final String owner, final List<Port> opened) throws StartException

@@ -49,7 +49,10 @@ public enum SystemCounter
     HTTP_RESPONSES_501_505(40, "HTTP responses 501/505: unsupported transfer coding or version"),
     HTTP_HEADER_TIMEOUTS(41, "HTTP connections reset: request head not complete within the header-read timeout"),
     HTTP_SESSIONS_EXHAUSTED(42, "HTTP requests that waited for a free parser (session pool empty)"),
-    HTTP_RESPONSE_OVERFLOWS(43, "HTTP connections reset: a response did not fit the send buffer");
+    HTTP_RESPONSE_OVERFLOWS(43, "HTTP connections reset: a response did not fit the send buffer"),
+    SIGNED_REQUESTS(44, "Guest requests signed and forwarded upstream"),
+    SIGNING_REJECTED(45, "Guest requests refused before signing (x-vnic-* header, already signed, no credentials)"),
+    UPSTREAM_FAILURES(46, "Upstream exchanges failed (guest answered 502/504 or reset)");
 
     private final int id;
     private final String label;

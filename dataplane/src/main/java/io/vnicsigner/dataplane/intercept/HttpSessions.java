@@ -5,20 +5,30 @@ import java.util.ArrayDeque;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.http.HttpLimits;
+import io.vnicsigner.dataplane.http.HttpRequest;
 import io.vnicsigner.dataplane.http.HttpRequestParser;
 import io.vnicsigner.dataplane.http.HttpResponseWriter;
 import io.vnicsigner.dataplane.http.LocalEndpoints;
+import io.vnicsigner.dataplane.sign.RequestSigner;
+import io.vnicsigner.dataplane.sign.SigningIdentity;
 import io.vnicsigner.dataplane.tcp.TcpEndpoint;
 import io.vnicsigner.dataplane.tcp.TcpEvent;
 import io.vnicsigner.dataplane.tcp.TcpEventHandler;
+import io.vnicsigner.dataplane.upstream.HttpResponseParser;
+import io.vnicsigner.dataplane.upstream.UpstreamConnector;
+import io.vnicsigner.dataplane.upstream.UpstreamFailure;
+import io.vnicsigner.dataplane.upstream.UpstreamHandler;
 import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * HTTP/1.1 over the userspace TCP endpoint: parses each connection's requests and answers them with the
- * {@link LocalEndpoints} (ping, echo, 404) until requests are routed upstream.
+ * HTTP/1.1 over the userspace TCP endpoint: parses each connection's requests, answers {@code /vnic/v1/} ones with
+ * the {@link LocalEndpoints}, and signs every other one ({@link RequestSigner}) and forwards it through the
+ * {@link UpstreamConnector}, relaying the response. One request per connection is in flight; pipelined ones wait
+ * in the receive buffer.
  * <p>
  * A parser holds up to the request-line and header-block limits (about 41 KiB), so parsers live in a bounded pool
  * and a connection holds one only while a request is in progress; idle keep-alive connections hold none. When the
@@ -26,13 +36,36 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * Bytes are peeked from the endpoint and consumed only once acted on, and only as much input is parsed as the
  * send buffer can answer, so a guest that does not read its responses stops its own requests, never the
- * dataplane; the endpoint's per-connection buffers bound everything.
+ * dataplane; the endpoint's per-connection buffers bound everything. Upstream, the guest's body is consumed only
+ * as fast as the connector's request buffer drains, and response bytes are taken from the connector only as far
+ * as the guest's send buffer has room, so a slow side on either end holds at most one buffer per exchange.
  */
-public final class HttpSessions implements TcpEventHandler
+public final class HttpSessions implements TcpEventHandler, UpstreamHandler
 {
     /** Room kept in the send buffer for one response head or error (the largest local one is under 1 KiB). */
     private static final int HEADROOM = 2048;
     private static final int CHUNK = 64 * 1024;
+    private static final int HEAD_CAPACITY = 48 * 1024;
+    /** Room for a chunk's size line and CRLF, plus the last chunk, kept free when relaying a chunked body. */
+    private static final int CHUNK_RESERVE = 24;
+    /** A slice's size line and CRLF (at most 12), plus the last chunk (5), with margin. */
+    private static final int UPLOAD_CHUNK_RESERVE = 32;
+    private static final int NO_EXCHANGE = -1;
+    private static final int FRAMING_NONE = 0;
+    private static final int FRAMING_LENGTH = 1;
+    private static final int FRAMING_CHUNKED = 2;
+    private static final int FRAMING_CLOSE = 3;
+    private static final byte[] LOCAL_PREFIX = "/vnic/v1/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[][] HOP_BY_HOP =
+    {
+        ascii("connection"), ascii("keep-alive"), ascii("proxy-connection"), ascii("te"), ascii("trailer"),
+        ascii("transfer-encoding"), ascii("upgrade"), ascii("proxy-authenticate"),
+    };
+    private static final byte[] CONTENT_LENGTH = ascii("content-length");
+    private static final byte[] NO_ROUTE = ascii("no_route");
+    private static final byte[] NO_CREDENTIALS = ascii("no_credentials");
+    private static final byte[] VNIC_HEADER = ascii("x_vnic_header_forbidden");
+    private static final byte[] ALREADY_SIGNED = ascii("already_signed");
 
     private final TcpEndpoint endpoint;
     private final SystemCounters counters;
@@ -44,16 +77,42 @@ public final class HttpSessions implements TcpEventHandler
     private final ArrayDeque<Session> free;
     private final IntArrayQueue waiting;
     private final long headerReadTimeoutNs;
+    private final RequestSigner signer;
+    private final Int2ObjectHashMap<SigningIdentity> identities;
+    private final UnsafeBuffer head = new UnsafeBuffer(BufferUtil.allocateDirectAligned(HEAD_CAPACITY, 64));
+    private final UnsafeBuffer framed = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK + HEADROOM, 64));
+    private final HttpResponseWriter framer = new HttpResponseWriter();
+    private final Int2ObjectHashMap<Session> byExchange = new Int2ObjectHashMap<>();
+    private final ArrayDeque<Session> stalledUploads;
+    private UpstreamConnector upstream;
     private long nowNs;
 
     private static final class Session
     {
         final HttpRequestParser parser;
         int route;
+        int connId;
+        int exchangeId = NO_EXCHANGE;
+        boolean requestFinished;
+        boolean headRelayed;
+        boolean closeAfter;
+        boolean stalled;
+        boolean chunkedUpload;
+        int framing;
 
         Session(final HttpRequestParser parser)
         {
             this.parser = parser;
+        }
+
+        void clearExchange()
+        {
+            exchangeId = NO_EXCHANGE;
+            requestFinished = false;
+            headRelayed = false;
+            closeAfter = false;
+            chunkedUpload = false;
+            framing = FRAMING_NONE;
         }
     }
 
@@ -66,16 +125,69 @@ public final class HttpSessions implements TcpEventHandler
         final TcpEndpoint endpoint, final SystemCounters counters, final HttpLimits limits, final int sessions,
         final int maxConnections, final long headerReadTimeoutNs)
     {
+        this(endpoint, counters, limits, sessions, maxConnections, headerReadTimeoutNs, null, null);
+    }
+
+    /**
+     * @param signer     signs requests outside {@code /vnic/v1/}; null to answer everything locally.
+     * @param identities each guest's signing identity by its IPv4 address.
+     */
+    public HttpSessions(
+        final TcpEndpoint endpoint, final SystemCounters counters, final HttpLimits limits, final int sessions,
+        final int maxConnections, final long headerReadTimeoutNs, final RequestSigner signer,
+        final Int2ObjectHashMap<SigningIdentity> identities)
+    {
         this.endpoint = endpoint;
         this.counters = counters;
         this.headerReadTimeoutNs = headerReadTimeoutNs;
+        this.signer = signer;
+        this.identities = identities;
         this.free = new ArrayDeque<>(sessions);
+        // Signed requests stream their bodies (UNSIGNED-PAYLOAD), so only local routes keep the body limit.
+        final io.vnicsigner.dataplane.http.HttpBodyLimit bodyLimit = (request, defaultMax) ->
+            signer == null || isLocal(request) ? local.maxBodyLength(request, defaultMax) : Long.MAX_VALUE;
         for (int i = 0; i < sessions; i++)
         {
-            free.add(new Session(new HttpRequestParser(limits, local)));
+            free.add(new Session(new HttpRequestParser(limits, bodyLimit)));
         }
         // IntArrayQueue refuses capacities below its minimum (8), which small test configs ask for.
         this.waiting = new IntArrayQueue(Math.max(8, maxConnections), IntArrayQueue.DEFAULT_NULL_VALUE);
+        this.stalledUploads = new ArrayDeque<>(sessions);
+    }
+
+    /** The connector that carries signed requests; set once, before the first request, when signing is on. */
+    public void upstream(final UpstreamConnector upstream)
+    {
+        this.upstream = upstream;
+    }
+
+    /**
+     * Drives the upstream side from the same duty cycle as the TCP endpoint: the connector's I/O and callbacks,
+     * then the uploads that were waiting for room in the connector's request buffer.
+     */
+    public int doWork(final long nowNs)
+    {
+        if (upstream == null)
+        {
+            return 0;
+        }
+        this.nowNs = nowNs;
+        int work = upstream.doWork(nowNs);
+        for (int i = stalledUploads.size(); i > 0; i--)
+        {
+            // An entry whose session was released (flag cleared) meanwhile is stale and skipped.
+            final Session session = stalledUploads.poll();
+            if (session.stalled)
+            {
+                session.stalled = false;
+                if (session.exchangeId != NO_EXCHANGE && !session.requestFinished)
+                {
+                    // Not counted as work: a provider that drains slowly must not keep the agent from idling.
+                    serve(session.connId, false);
+                }
+            }
+        }
+        return work;
     }
 
     public void onEvent(final int connId, final int events)
@@ -144,14 +256,20 @@ public final class HttpSessions implements TcpEventHandler
                 return;
             }
             session.parser.reset();
+            session.clearExchange();
+            session.connId = connId;
             active.put(connId, session);
+        }
+        if (session.exchangeId != NO_EXCHANGE && peerFin)
+        {
+            session.closeAfter = true;
         }
         if (!pump(connId, session))
         {
             release(connId);
             return;
         }
-        if (session.parser.isIdle() && endpoint.readable(connId) <= 0)
+        if (session.exchangeId == NO_EXCHANGE && session.parser.isIdle() && endpoint.readable(connId) <= 0)
         {
             release(connId);
             if (peerFin)
@@ -181,7 +299,26 @@ public final class HttpSessions implements TcpEventHandler
             {
                 return true;
             }
-            final int budget = Math.min(Math.min(readable, writable - HEADROOM), CHUNK);
+            int budget = Math.min(Math.min(readable, writable - HEADROOM), CHUNK);
+            if (session.exchangeId != NO_EXCHANGE)
+            {
+                if (session.requestFinished)
+                {
+                    return true; // a pipelined request waits until this response is relayed
+                }
+                final int space = upstream.requestSpace(session.exchangeId);
+                if (space <= 0)
+                {
+                    // Guest bytes stay in the receive buffer (its window closes) until the provider drains ours.
+                    if (!session.stalled)
+                    {
+                        session.stalled = true;
+                        stalledUploads.offer(session);
+                    }
+                    return true;
+                }
+                budget = Math.min(Math.min(readable, space), CHUNK);
+            }
             if (budget <= 0)
             {
                 // Input waits in the receive buffer (its window closes) until the guest has read our answers.
@@ -201,7 +338,7 @@ public final class HttpSessions implements TcpEventHandler
             boolean open = true;
             while (true)
             {
-                final int event = parser.onBytes(in, position, n - position, nowNs);
+                final int event = parser.onBytes(in, position, Math.min(n - position, uploadRoom(session)), nowNs);
                 position += parser.consumed();
                 if (event == HttpRequestParser.NEED_MORE)
                 {
@@ -233,6 +370,18 @@ public final class HttpSessions implements TcpEventHandler
         }
     }
 
+    /** How many more body bytes the in-flight exchange can take; unbounded when none is in flight. */
+    private int uploadRoom(final Session session)
+    {
+        if (session.exchangeId == NO_EXCHANGE || session.requestFinished)
+        {
+            return Integer.MAX_VALUE;
+        }
+        final int space = upstream.requestSpace(session.exchangeId);
+        // A chunked upload adds a size line and CRLF per slice, and must always keep room for its last chunk.
+        return Math.max(0, session.chunkedUpload ? space - UPLOAD_CHUNK_RESERVE : space);
+    }
+
     /**
      * @return false when the connection must close once the response written so far is sent (after an error, or
      * when the request asked to close).
@@ -246,6 +395,10 @@ public final class HttpSessions implements TcpEventHandler
             {
                 counters.increment(SystemCounter.HTTP_REQUESTS);
                 endpoint.clearDeadline(connId);
+                if (signer != null && !isLocal(parser.request()))
+                {
+                    return beginExchange(connId, session);
+                }
                 session.route = local.route(parser.request());
                 local.onHeaders(parser.request(), session.route, parser.shouldClose(), writer);
                 counters.increment(session.route == LocalEndpoints.ROUTE_NOT_FOUND ?
@@ -254,11 +407,38 @@ public final class HttpSessions implements TcpEventHandler
             }
             case HttpRequestParser.BODY_DATA ->
             {
+                if (session.exchangeId != NO_EXCHANGE)
+                {
+                    // The budget keeps the slice within the request buffer's room; once the provider has answered
+                    // early the exchange is gone and the rest of the body is dropped.
+                    if (session.chunkedUpload)
+                    {
+                        framer.wrap(framed, 0, framed.capacity()).chunkHeader(parser.bodyLength())
+                            .body(in, parser.bodyOffset(), parser.bodyLength()).chunkEnd();
+                        upstream.writeRequest(session.exchangeId, framed, 0, framer.position());
+                    }
+                    else
+                    {
+                        upstream.writeRequest(session.exchangeId, in, parser.bodyOffset(), parser.bodyLength());
+                    }
+                    return true;
+                }
                 local.onBodyData(parser.request(), session.route, in, parser.bodyOffset(), parser.bodyLength(), writer);
                 return true;
             }
             case HttpRequestParser.MESSAGE_COMPLETE ->
             {
+                if (session.exchangeId != NO_EXCHANGE)
+                {
+                    if (session.chunkedUpload)
+                    {
+                        framer.wrap(framed, 0, framed.capacity()).lastChunk();
+                        upstream.writeRequest(session.exchangeId, framed, 0, framer.position());
+                    }
+                    upstream.finishRequest(session.exchangeId);
+                    session.requestFinished = true;
+                    return true;
+                }
                 local.onMessageComplete(parser.request(), session.route, writer);
                 return !parser.shouldClose();
             }
@@ -273,6 +453,274 @@ public final class HttpSessions implements TcpEventHandler
                 return true;
             }
         }
+    }
+
+    /**
+     * Signs the request and starts its upstream exchange, or writes the refusal (which closes the connection).
+     */
+    private boolean beginExchange(final int connId, final Session session)
+    {
+        final HttpRequest request = session.parser.request();
+        final int routeIndex = signer.route(request);
+        if (routeIndex < 0)
+        {
+            counters.increment(SystemCounter.HTTP_RESPONSES_404);
+            writer.errorResponse(404, NO_ROUTE, -1, true, request);
+            return false;
+        }
+        final SigningIdentity identity = identities.get(endpoint.remoteIp(connId));
+        final int length = identity == null ? RequestSigner.ALREADY_SIGNED : signer.signHead(
+            request, routeIndex, identity, nowNs / 1_000_000L, head, 0, HEAD_CAPACITY);
+        if (length < 0)
+        {
+            refuse(request, identity == null ? NO_CREDENTIALS : null, length);
+            return false;
+        }
+        final int flags = (request.isHead() ? UpstreamConnector.HEAD_REQUEST : 0) |
+            (isIdempotent(request.method()) ? UpstreamConnector.IDEMPOTENT : 0);
+        final int exchangeId = upstream.begin(routeIndex, flags, nowNs);
+        if (exchangeId < 0)
+        {
+            writer.errorResponse(503, null, 1, true, request);
+            return false;
+        }
+        if (upstream.writeRequest(exchangeId, head, 0, length) != length)
+        {
+            upstream.abort(exchangeId);
+            writer.errorResponse(431, null, -1, true, request);
+            return false;
+        }
+        counters.increment(SystemCounter.SIGNED_REQUESTS);
+        session.exchangeId = exchangeId;
+        session.chunkedUpload = request.isChunked();
+        byExchange.put(exchangeId, session);
+        if (request.isExpectContinue())
+        {
+            writer.continueResponse();
+        }
+        return true;
+    }
+
+    private void refuse(final HttpRequest request, final byte[] error, final int code)
+    {
+        counters.increment(SystemCounter.SIGNING_REJECTED);
+        final int status = switch (code)
+        {
+            case RequestSigner.VNIC_HEADER -> 400;
+            case RequestSigner.ALREADY_SIGNED -> 403;
+            default -> 431;
+        };
+        final byte[] name = error != null ? error : switch (code)
+        {
+            case RequestSigner.VNIC_HEADER -> VNIC_HEADER;
+            case RequestSigner.ALREADY_SIGNED -> ALREADY_SIGNED;
+            default -> null;
+        };
+        writer.errorResponse(status, name, -1, true, request);
+    }
+
+    private static boolean isIdempotent(final int method)
+    {
+        return method == HttpRequest.METHOD_GET || method == HttpRequest.METHOD_HEAD ||
+            method == HttpRequest.METHOD_PUT || method == HttpRequest.METHOD_DELETE ||
+            method == HttpRequest.METHOD_OPTIONS;
+    }
+
+    private static boolean isLocal(final HttpRequest request)
+    {
+        if (request.pathLength() < LOCAL_PREFIX.length)
+        {
+            return false;
+        }
+        final DirectBuffer buffer = request.buffer();
+        for (int i = 0; i < LOCAL_PREFIX.length; i++)
+        {
+            if (buffer.getByte(request.pathOffset() + i) != LOCAL_PREFIX[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void onResponseHead(final int exchangeId, final HttpResponseParser response)
+    {
+        final Session session = byExchange.get(exchangeId);
+        if (session == null)
+        {
+            return;
+        }
+        final HttpRequest request = session.parser.request();
+        final DirectBuffer buffer = response.buffer();
+        writer.wrap(out, 0, out.capacity());
+        writer.status(response.status(), buffer, response.reasonOffset(), response.reasonLength());
+        final boolean chunked = response.isChunked();
+        for (int i = 0, count = response.headerCount(); i < count; i++)
+        {
+            final int nameOffset = response.headerNameOffset(i);
+            final int nameLength = response.headerNameLength(i);
+            if (isHopByHop(buffer, nameOffset, nameLength) ||
+                (chunked && nameIs(buffer, nameOffset, nameLength, CONTENT_LENGTH)))
+            {
+                continue;
+            }
+            writer.header(buffer, nameOffset, nameLength, response.headerValueOffset(i), response.headerValueLength(i));
+        }
+        if (!response.hasBody())
+        {
+            session.framing = FRAMING_NONE;
+        }
+        else if (chunked)
+        {
+            session.framing = FRAMING_CHUNKED;
+            writer.chunked();
+        }
+        else if (response.isCloseDelimited())
+        {
+            session.framing = FRAMING_CLOSE;
+            session.closeAfter = true;
+        }
+        else
+        {
+            session.framing = FRAMING_LENGTH;
+        }
+        // A response that arrives before the whole body was taken ends the connection: the rest is never read.
+        session.closeAfter |= !session.requestFinished || session.parser.shouldClose();
+        writer.connection(session.closeAfter, request.version()).endHeaders();
+        final int length = writer.position();
+        if (writer.hasOverflowed() || endpoint.writable(session.connId) < length + CHUNK_RESERVE ||
+            endpoint.write(session.connId, out, 0, length) != length)
+        {
+            counters.increment(SystemCounter.HTTP_RESPONSE_OVERFLOWS);
+            upstream.abort(exchangeId);
+            resetGuest(session);
+            return;
+        }
+        session.headRelayed = true;
+    }
+
+    public int onResponseBody(final int exchangeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Session session = byExchange.get(exchangeId);
+        if (session == null)
+        {
+            return length;
+        }
+        final int writable = endpoint.writable(session.connId);
+        if (writable < 0)
+        {
+            return length;
+        }
+        if (session.framing == FRAMING_CHUNKED)
+        {
+            final int n = Math.min(length, Math.min(writable, out.capacity()) - CHUNK_RESERVE);
+            if (n <= 0)
+            {
+                return 0;
+            }
+            writer.wrap(out, 0, out.capacity()).chunkHeader(n).body(buffer, offset, n).chunkEnd();
+            return endpoint.write(session.connId, out, 0, writer.position()) == writer.position() ? n : 0;
+        }
+        final int n = Math.min(length, writable);
+        return n <= 0 ? 0 : Math.max(0, endpoint.write(session.connId, buffer, offset, n));
+    }
+
+    public void onResponseComplete(final int exchangeId)
+    {
+        final Session session = byExchange.remove(exchangeId);
+        if (session == null)
+        {
+            return;
+        }
+        final int connId = session.connId;
+        if (session.framing == FRAMING_CHUNKED)
+        {
+            writer.wrap(out, 0, out.capacity()).lastChunk();
+            endpoint.write(connId, out, 0, writer.position());
+        }
+        counters.increment(SystemCounter.HTTP_RESPONSES_2XX);
+        final boolean close = session.closeAfter;
+        session.clearExchange();
+        if (close)
+        {
+            endpoint.close(connId);
+            release(connId);
+        }
+        else
+        {
+            serve(connId, false); // the next pipelined request, if any
+        }
+    }
+
+    public void onFailed(final int exchangeId, final int reason)
+    {
+        final Session session = byExchange.remove(exchangeId);
+        if (session == null)
+        {
+            return;
+        }
+        counters.increment(SystemCounter.UPSTREAM_FAILURES);
+        final int status = UpstreamFailure.guestStatus(reason);
+        if (session.headRelayed || status == UpstreamFailure.RESET)
+        {
+            session.exchangeId = NO_EXCHANGE;
+            resetGuest(session);
+            return;
+        }
+        final int connId = session.connId;
+        writer.wrap(out, 0, out.capacity());
+        writer.errorResponse(status, ascii(UpstreamFailure.name(reason)), -1, true, session.parser.request());
+        endpoint.write(connId, out, 0, writer.position());
+        session.clearExchange();
+        endpoint.close(connId);
+        release(connId);
+    }
+
+    private void resetGuest(final Session session)
+    {
+        final int connId = session.connId;
+        byExchange.remove(session.exchangeId);
+        session.clearExchange();
+        endpoint.abort(connId);
+        release(connId);
+    }
+
+    private static boolean isHopByHop(final DirectBuffer buffer, final int offset, final int length)
+    {
+        for (final byte[] name : HOP_BY_HOP)
+        {
+            if (nameIs(buffer, offset, length, name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean nameIs(final DirectBuffer buffer, final int offset, final int length, final byte[] lower)
+    {
+        if (length != lower.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            byte b = buffer.getByte(offset + i);
+            if (b >= 'A' && b <= 'Z')
+            {
+                b += 'a' - 'A';
+            }
+            if (b != lower[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] ascii(final String s)
+    {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private void countError(final int status)
@@ -291,6 +739,14 @@ public final class HttpSessions implements TcpEventHandler
         final Session session = active.remove(connId);
         if (session != null)
         {
+            session.stalled = false;
+            if (session.exchangeId != NO_EXCHANGE)
+            {
+                // The guest went away mid-exchange: drop the provider connection too.
+                byExchange.remove(session.exchangeId);
+                upstream.abort(session.exchangeId);
+                session.clearExchange();
+            }
             free.push(session);
             while (!free.isEmpty() && !waiting.isEmpty())
             {

@@ -85,7 +85,7 @@ public final class TcpInterceptor implements SigningIpTcp, SegmentSink
     {
         application.nowNs(nowNs);
         final int expired = endpoint.onTimer(nowNs);
-        return expired + endpoint.pollEvents(application, EVENTS_PER_CYCLE);
+        return expired + endpoint.pollEvents(application, EVENTS_PER_CYCLE) + application.doWork(nowNs);
     }
 
     private void count(final int status)

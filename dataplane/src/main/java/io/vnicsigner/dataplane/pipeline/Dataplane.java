@@ -9,6 +9,10 @@ import io.vnicsigner.dataplane.intercept.SigningIpResponder;
 import io.vnicsigner.dataplane.http.HttpLimits;
 import io.vnicsigner.dataplane.intercept.HttpSessions;
 import io.vnicsigner.dataplane.intercept.TcpInterceptor;
+import io.vnicsigner.dataplane.sign.RequestSigner;
+import io.vnicsigner.dataplane.sign.SigningConfig;
+import io.vnicsigner.dataplane.sign.SigningIdentity;
+import io.vnicsigner.dataplane.sign.SigningRoute;
 import io.vnicsigner.dataplane.tcp.TcpConfig;
 import io.vnicsigner.dataplane.tcp.TcpEndpoint;
 import io.vnicsigner.dataplane.port.Port;
@@ -16,8 +20,12 @@ import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
 import io.vnicsigner.dataplane.switching.SwitchAgent;
 import io.vnicsigner.dataplane.switching.Transmitter;
+import io.vnicsigner.dataplane.upstream.UpstreamConfig;
+import io.vnicsigner.dataplane.upstream.UpstreamConnector;
+import io.vnicsigner.dataplane.upstream.UpstreamRoute;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -29,6 +37,10 @@ import org.agrona.concurrent.status.CountersManager;
 /**
  * Assembles the agents over opened ports and runs them in the chosen {@link ThreadingMode}. Closing it stops the
  * agents and closes every port.
+ * <p>
+ * Today everything runs in one agent: the switch's duty cycle drives the TCP endpoint, the HTTP sessions, the
+ * signing and the {@link UpstreamConnector}. Splitting them into separate Agrona agents joined by ring buffers
+ * (port I/O, interceptor, sign, upstream) is not done yet.
  */
 public final class Dataplane implements AutoCloseable
 {
@@ -43,11 +55,14 @@ public final class Dataplane implements AutoCloseable
     private final SwitchAgent switchAgent;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
+    private final UpstreamConnector upstream;
 
     private Dataplane(
         final Port uplink, final GuestPort[] guests, final List<PortCounters> portCounters,
-        final SwitchAgent switchAgent, final AgentRunner runner, final AgentInvoker invoker)
+        final SwitchAgent switchAgent, final AgentRunner runner, final AgentInvoker invoker,
+        final UpstreamConnector upstream)
     {
+        this.upstream = upstream;
         this.uplink = uplink;
         this.guests = guests;
         this.portCounters = portCounters;
@@ -68,6 +83,17 @@ public final class Dataplane implements AutoCloseable
         final String idleStrategy, final DataplaneLimits limits, final CountersManager manager,
         final EpochNanoClock clock)
     {
+        return start(signingIp, uplink, guestSpecs, mode, idleStrategy, limits, SigningConfig.NONE, manager, clock);
+    }
+
+    /**
+     * @param signing routes and signing identities; {@link SigningConfig#NONE} answers every request locally.
+     */
+    public static Dataplane start(
+        final SigningIp signingIp, final Port uplink, final List<Guest> guestSpecs, final ThreadingMode mode,
+        final String idleStrategy, final DataplaneLimits limits, final SigningConfig signing,
+        final CountersManager manager, final EpochNanoClock clock)
+    {
         final SystemCounters counters = new SystemCounters(manager);
         final PortCounters uplinkCounters = new PortCounters(manager, uplink.name());
         final GuestPort[] guests = new GuestPort[guestSpecs.size()];
@@ -85,10 +111,37 @@ public final class Dataplane implements AutoCloseable
         }
         final Transmitter transmitter = new Transmitter(counters);
         final TcpConfig tcpConfig = tcpConfig(signingIp, limits);
+        final boolean signingOn = !signing.routes().isEmpty();
+        final Int2ObjectHashMap<SigningIdentity> identities = new Int2ObjectHashMap<>();
+        for (final Guest g : guestSpecs)
+        {
+            final SigningIdentity identity = signing.identities().get(g.instanceId());
+            if (identity != null)
+            {
+                identities.put(g.ip(), identity);
+            }
+        }
+        final RequestSigner signer = signingOn ? new RequestSigner(signing.routes().toArray(new SigningRoute[0])) : null;
+        final HttpSessions[] sessions = new HttpSessions[1];
         final TcpInterceptor tcp = new TcpInterceptor(
             signingIp, guests, counters, transmitter, sink -> new TcpEndpoint(tcpConfig, sink),
-            endpoint -> new HttpSessions(endpoint, counters, new HttpLimits(), limits.httpSessions(),
-                limits.connections(), limits.headerReadTimeoutNs()), limits.verifyChecksums());
+            endpoint -> sessions[0] = new HttpSessions(endpoint, counters, new HttpLimits(), limits.httpSessions(),
+                limits.connections(), limits.headerReadTimeoutNs(), signer, identities), limits.verifyChecksums());
+        UpstreamConnector upstream = null;
+        if (signingOn)
+        {
+            final UpstreamRoute[] upstreamRoutes = signing.routes().stream()
+                .map(SigningRoute::upstream).toArray(UpstreamRoute[]::new);
+            try
+            {
+                upstream = new UpstreamConnector(UpstreamConfig.defaults(), upstreamRoutes, sessions[0]);
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new java.io.UncheckedIOException("cannot open the upstream selector", e);
+            }
+            sessions[0].upstream(upstream);
+        }
         final SigningIpResponder responder = new SigningIpResponder(signingIp, counters, transmitter, tcp);
         final SwitchAgent switchAgent = new SwitchAgent(
             uplink, uplinkCounters, guests, signingIp, counters, transmitter, responder, clock);
@@ -117,7 +170,7 @@ public final class Dataplane implements AutoCloseable
                 AgentRunner.startOnThread(runner);
             }
         }
-        return new Dataplane(uplink, guests, allCounters, switchAgent, runner, invoker);
+        return new Dataplane(uplink, guests, allCounters, switchAgent, runner, invoker, upstream);
     }
 
     private static TcpConfig tcpConfig(final SigningIp signingIp, final DataplaneLimits limits)
@@ -157,6 +210,7 @@ public final class Dataplane implements AutoCloseable
     {
         CloseHelper.quietClose(runner);
         CloseHelper.quietClose(invoker);
+        CloseHelper.quietClose(upstream);
         for (final GuestPort guest : guests)
         {
             CloseHelper.quietClose(guest.port());

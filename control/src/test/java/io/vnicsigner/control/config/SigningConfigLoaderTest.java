@@ -1,0 +1,100 @@
+package io.vnicsigner.control.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SigningConfigLoaderTest
+{
+    private static final String SECRET = "top-secret-value";
+
+    @TempDir
+    Path dir;
+
+    private String config(final Path credentials, final String tenant, final String routeExtra)
+    {
+        return """
+            uplink: { port: "tap:vsup0" }
+            instances:
+              - id: i-demo1
+                tenant: %s
+                mac: "52:54:00:00:00:01"
+                ip: 10.200.0.2
+                port: "tap:vsg1"
+            routes:
+              - host: s3.local
+                upstream: http://127.0.0.1:18080
+                service: s3
+                region: us-east-1
+            %s
+            tenants:
+              - id: acme
+                credentialsFile: %s
+            """.formatted(tenant, routeExtra, credentials);
+    }
+
+    private Path credentials(final String mode) throws Exception
+    {
+        final Path file = dir.resolve("acme.json");
+        Files.writeString(file, "{\"accessKeyId\":\"AKID\",\"secretAccessKey\":\"" + SECRET + "\"}");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
+    }
+
+    @Test
+    void shouldLoadRoutesTenantsAndTheDefaultImageDigest() throws Exception
+    {
+        final VnicConfig config = ConfigLoader.parse(config(credentials("rw-------"), "acme", ""));
+
+        final RouteConfig route = config.routes().get(0);
+        assertEquals("s3.local", route.host());
+        assertNull(route.prefix());
+        assertEquals("http://127.0.0.1:18080", route.upstream());
+        assertEquals("unsigned", route.payload());
+        assertEquals("AKID", config.tenants().get(0).credentials().accessKeyId());
+        assertEquals(ConfigLoader.UNKNOWN_IMAGE_DIGEST, config.instances().get(0).imageDigest());
+        assertFalse(config.tenants().get(0).toString().contains(SECRET), "the secret is never printed");
+    }
+
+    @Test
+    void shouldRefuseACredentialsFileOthersCanRead() throws Exception
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(config(credentials("rw-r--r--"), "acme", "")));
+
+        assertTrue(e.getMessage().startsWith("tenants[0].credentialsFile: "), e.getMessage());
+        assertTrue(e.getMessage().contains("must be mode 0600"), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET));
+    }
+
+    @Test
+    void shouldRefuseAnInstanceWhoseTenantHasNoCredentials() throws Exception
+    {
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(config(credentials("rw-------"), "globex", "")));
+
+        assertTrue(e.getMessage().startsWith("instances[0].tenant: names no tenant"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseARouteWithBothHostAndPrefixAndAnUnsupportedPayload() throws Exception
+    {
+        final Path file = credentials("rw-------");
+        final ConfigException both = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(config(file, "acme", "    prefix: /s3/")));
+        assertTrue(both.getMessage().startsWith("routes[0]: needs exactly one of host"), both.getMessage());
+
+        final ConfigException hash = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(config(file, "acme", "    payload: hash")));
+        assertTrue(hash.getMessage().startsWith("routes[0].payload: "), hash.getMessage());
+    }
+}

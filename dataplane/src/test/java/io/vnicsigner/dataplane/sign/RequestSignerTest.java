@@ -1,0 +1,122 @@
+package io.vnicsigner.dataplane.sign;
+
+import java.nio.charset.StandardCharsets;
+
+import io.vnicsigner.dataplane.http.HttpLimits;
+import io.vnicsigner.dataplane.http.HttpRequest;
+import io.vnicsigner.dataplane.http.HttpRequestParser;
+import io.vnicsigner.dataplane.upstream.UpstreamRoute;
+import io.vnicsigner.signer.identity.IdentityHeaders;
+import io.vnicsigner.signer.sigv4.Credentials;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RequestSignerTest
+{
+    private static final long TIME = 1_440_938_160_000L; // 2015-08-30T12:36:00Z
+    private static final SigningIdentity ACME = new SigningIdentity(
+        Credentials.of("AKIDACME", "secret".getBytes(StandardCharsets.US_ASCII)),
+        IdentityHeaders.of("i-demo1", "acme", "52:54:00:00:00:01", "sha256:" + "0".repeat(64)));
+
+    private final RequestSigner signer = new RequestSigner(new SigningRoute[]
+    {
+        SigningRoute.forHost("s3.local", UpstreamRoute.http("127.0.0.1", 9000), "s3", "us-east-1"),
+        SigningRoute.forHost("*.buckets.test", UpstreamRoute.http("127.0.0.1", 80), "s3", "eu-west-1"),
+        SigningRoute.forPrefix("/api/", UpstreamRoute.http("127.0.0.1", 9001), "execute-api", "us-east-1"),
+    });
+    private final HttpRequestParser parser = new HttpRequestParser(new HttpLimits(), (r, d) -> Long.MAX_VALUE);
+    private final UnsafeBuffer out = new UnsafeBuffer(new byte[16 * 1024]);
+
+    private HttpRequest parse(final String head)
+    {
+        final byte[] bytes = head.getBytes(StandardCharsets.US_ASCII);
+        parser.reset();
+        assertEquals(HttpRequestParser.HEADERS_COMPLETE, parser.onBytes(new UnsafeBuffer(bytes), 0, bytes.length, 0));
+        return parser.request();
+    }
+
+    private String sign(final String head)
+    {
+        final HttpRequest request = parse(head);
+        final int route = signer.route(request);
+        final int length = signer.signHead(request, route, ACME, TIME, out, 0, out.capacity());
+        assertTrue(length > 0, "signed, code " + length);
+        return out.getStringWithoutLengthAscii(0, length);
+    }
+
+    @Test
+    void shouldRouteByHostIgnoringCaseAndPortBySuffixAndByPrefix()
+    {
+        assertEquals(0, signer.route(parse("GET /b/k HTTP/1.1\r\nHost: S3.Local:80\r\n\r\n")));
+        assertEquals(1, signer.route(parse("GET /k HTTP/1.1\r\nHost: photos.buckets.test\r\n\r\n")));
+        assertEquals(RequestSigner.NO_ROUTE, signer.route(parse("GET /k HTTP/1.1\r\nHost: buckets.test\r\n\r\n")));
+        assertEquals(2, signer.route(parse("GET /api/v1 HTTP/1.1\r\nHost: anything\r\n\r\n")));
+        assertEquals(0, signer.route(parse("GET http://s3.local/b/k HTTP/1.1\r\nHost: other\r\n\r\n")), "URL host wins");
+        assertEquals(RequestSigner.NO_ROUTE, signer.route(parse("GET /b HTTP/1.1\r\nHost: s3.local.evil\r\n\r\n")));
+    }
+
+    @Test
+    void shouldForwardEndToEndHeadersAndSignTheIdentityWithTheUpstreamHost()
+    {
+        final String head = sign("PUT /demo-bucket/hello.txt HTTP/1.1\r\nHost: s3.local\r\nUser-Agent: curl/8\r\n" +
+            "Content-Length: 5\r\nExpect: 100-continue\r\nConnection: keep-alive\r\nX-Amz-Date: 20000101T000000Z\r\n" +
+            "X-Amz-Content-Sha256: forged\r\nTE: trailers\r\n\r\n");
+
+        assertTrue(head.startsWith("PUT /demo-bucket/hello.txt HTTP/1.1\r\n"), head);
+        assertTrue(head.contains("\r\nhost: 127.0.0.1:9000\r\n"), head);
+        assertTrue(head.contains("\r\nuser-agent: curl/8\r\n"), head);
+        assertTrue(head.contains("\r\ncontent-length: 5\r\n"), head);
+        assertTrue(head.contains("\r\nx-amz-date: 20150830T123600Z\r\n"), "the signer's date, not the guest's: " + head);
+        assertTrue(head.contains("\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\n"), head);
+        assertTrue(head.contains("\r\nx-vnic-instance-id: i-demo1\r\n"), head);
+        assertTrue(head.contains("\r\nx-vnic-identity: vni-"), head);
+        assertTrue(head.contains("authorization: AWS4-HMAC-SHA256 Credential=AKIDACME/20150830/us-east-1/s3/aws4_request"),
+            head);
+        assertTrue(head.contains("x-vnic-identity;x-vnic-image-digest;x-vnic-instance-id;x-vnic-mac"),
+            "identity headers are inside SignedHeaders: " + head);
+        assertTrue(head.endsWith("\r\n\r\n"), head);
+        for (final String dropped : new String[] {"\r\nexpect:", "\r\nconnection:", "\r\nte:", "forged", "20000101"})
+        {
+            assertFalse(head.toLowerCase().contains(dropped), dropped + " must not be forwarded: " + head);
+        }
+    }
+
+    @Test
+    void shouldSendAnAbsoluteFormTargetAsOriginFormAndSignAnEmptyBodyByItsHash()
+    {
+        final String head = sign("GET http://s3.local/demo-bucket?list-type=2 HTTP/1.1\r\nHost: s3.local\r\n\r\n");
+
+        assertTrue(head.startsWith("GET /demo-bucket?list-type=2 HTTP/1.1\r\n"), head);
+        assertTrue(head.contains("x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            head);
+    }
+
+    @Test
+    void shouldRefuseVnicHeadersAndSignedRequests()
+    {
+        assertEquals(RequestSigner.VNIC_HEADER, code("GET /b HTTP/1.1\r\nHost: s3.local\r\nX-Vnic-Identity: forged\r\n\r\n"));
+        assertEquals(RequestSigner.ALREADY_SIGNED, code("GET /b HTTP/1.1\r\nHost: s3.local\r\nAuthorization: x\r\n\r\n"));
+        assertEquals(RequestSigner.ALREADY_SIGNED, code("GET /b?a=1&X-Amz-Signature=00 HTTP/1.1\r\nHost: s3.local\r\n\r\n"));
+        assertTrue(code("GET /b?notX-Amz-Signature=00 HTTP/1.1\r\nHost: s3.local\r\n\r\n") > 0);
+    }
+
+    @Test
+    void shouldKeepAChunkedBodyChunkedOutsideTheSignature()
+    {
+        final String head = sign("PUT /b/k HTTP/1.1\r\nHost: s3.local\r\nTransfer-Encoding: chunked\r\n\r\n");
+
+        assertTrue(head.endsWith("\r\ntransfer-encoding: chunked\r\n\r\n"), head);
+        assertTrue(head.contains("x-amz-content-sha256: UNSIGNED-PAYLOAD"), head);
+        assertFalse(head.contains("transfer-encoding;"), "not in SignedHeaders: " + head);
+    }
+
+    private int code(final String head)
+    {
+        final HttpRequest request = parse(head);
+        return signer.signHead(request, signer.route(request), ACME, TIME, out, 0, out.capacity());
+    }
+}
