@@ -7,9 +7,15 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "demo.sh: needs root (it creates TAP devices and network namespaces)" >&2; exit 1; }
-for tool in ip curl sha256sum; do
-  command -v "$tool" >/dev/null || { echo "demo.sh: needs '$tool'; run scripts/test.sh once or: apt-get install iproute2 curl coreutils" >&2; exit 1; }
+missing=()
+for pkg in iproute2:ip curl:curl coreutils:sha256sum; do
+  command -v "${pkg#*:}" >/dev/null || missing+=("${pkg%%:*}")
 done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "demo.sh: installing ${missing[*]}"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || { echo "demo.sh: could not install ${missing[*]}; install them and run again" >&2; exit 1; }
+fi
 
 vnic_setup_java
 vnic_ensure_built
