@@ -303,6 +303,12 @@ final class UpstreamConnection
                 {
                     runTasks();
                 }
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && eof)
+                {
+                    // A partial record after the peer closed can never complete: drop it.
+                    netIn.position(netIn.limit());
+                    break;
+                }
                 if (result.getStatus() != SSLEngineResult.Status.OK ||
                     (result.bytesConsumed() == 0 && result.bytesProduced() == 0))
                 {
@@ -327,6 +333,14 @@ final class UpstreamConnection
             return false;
         }
         return engine == null ? inEnd < in.capacity() : netIn.hasRemaining();
+    }
+
+    /**
+     * True once the peer closed and every byte it sent has reached the response buffer.
+     */
+    boolean isDrained()
+    {
+        return eof && (engine == null || netIn.position() == 0);
     }
 
     /**

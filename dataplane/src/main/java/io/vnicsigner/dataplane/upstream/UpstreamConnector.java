@@ -437,7 +437,7 @@ public final class UpstreamConnector implements AutoCloseable
             {
                 c.parsePosition = 0;
                 c.inEnd = 0;
-                if (!c.eof)
+                if (!c.isDrained())
                 {
                     return;
                 }

@@ -139,6 +139,31 @@ class UpstreamTlsTest
         }
     }
 
+    @Test
+    void shouldDeliverEveryByteOfACloseDelimitedTlsBodyWhenThePeerClosedWhileRecordsWaitedForRoom() throws Exception
+    {
+        final RecordingHandler handler = new RecordingHandler();
+        try (UpstreamConnector connector = connector(handler,
+            UpstreamRoute.https("127.0.0.1", loopbackTls.port(), certificates.resolve("loopback.pem"))))
+        {
+            // Just over the 64 KiB response buffer: while nobody reads, the tail and the close end up waiting
+            // as ciphertext, and the end of the stream must not be taken as the end of the body.
+            for (final int length : new int[] {60_000, 75_000})
+            {
+                handler.paused = true;
+                final int id = handler.send(0, 0, ascii("GET /close/" + length + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                    5000);
+                handler.runUntil(() -> handler.outcome(id).status == 200, 10_000);
+                handler.runFor(300);
+                handler.paused = false;
+                final RecordingHandler.Outcome outcome = handler.await(id, 10_000);
+                assertTrue(outcome.complete, UpstreamFailure.name(outcome.failure));
+                assertEquals(length, outcome.bodyLength);
+                assertTrue(java.util.Arrays.equals(PAYLOAD, 0, length, outcome.body.toByteArray(), 0, length));
+            }
+        }
+    }
+
     private static UpstreamConnector connector(final RecordingHandler handler, final UpstreamRoute route)
         throws Exception
     {
@@ -166,9 +191,23 @@ class UpstreamTlsTest
         {
             final InputStream in = socket.getInputStream();
             final OutputStream out = socket.getOutputStream();
-            while (readRequest(in) != null)
+            ScriptedServer.Request request;
+            while ((request = readRequest(in)) != null)
             {
-                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + PAYLOAD.length + "\r\n\r\n"));
+                final boolean closeDelimited = request.head().startsWith("GET /close/");
+                out.write(ascii(closeDelimited ? "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" :
+                    "HTTP/1.1 200 OK\r\nContent-Length: " + PAYLOAD.length + "\r\n\r\n"));
+                if (closeDelimited)
+                {
+                    // Small writes become small TLS records, so several are still undecrypted when the close arrives.
+                    final int length = Integer.parseInt(request.head().split(" ")[1].substring(7));
+                    for (int offset = 0; offset < length; offset += 1000)
+                    {
+                        out.write(PAYLOAD, offset, Math.min(1000, length - offset));
+                    }
+                    out.flush();
+                    return;
+                }
                 out.write(PAYLOAD);
                 out.flush();
             }
