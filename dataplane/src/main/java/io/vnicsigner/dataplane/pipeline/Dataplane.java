@@ -1,5 +1,8 @@
 package io.vnicsigner.dataplane.pipeline;
 
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.vnicsigner.dataplane.counters.PortCounters;
@@ -56,13 +59,15 @@ public final class Dataplane implements AutoCloseable
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final UpstreamConnector upstream;
+    private final TcpEndpoint tcpEndpoint;
 
     private Dataplane(
         final Port uplink, final GuestPort[] guests, final List<PortCounters> portCounters,
         final SwitchAgent switchAgent, final AgentRunner runner, final AgentInvoker invoker,
-        final UpstreamConnector upstream)
+        final UpstreamConnector upstream, final TcpEndpoint tcpEndpoint)
     {
         this.upstream = upstream;
+        this.tcpEndpoint = tcpEndpoint;
         this.uplink = uplink;
         this.guests = guests;
         this.portCounters = portCounters;
@@ -99,7 +104,7 @@ public final class Dataplane implements AutoCloseable
         final GuestPort[] guests = new GuestPort[guestSpecs.size()];
         final int[] pollFds = new int[guestSpecs.size() + 1];
         pollFds[0] = uplink.pollFd();
-        final java.util.ArrayList<PortCounters> allCounters = new java.util.ArrayList<>();
+        final ArrayList<PortCounters> allCounters = new ArrayList<>();
         allCounters.add(uplinkCounters);
         for (int i = 0; i < guests.length; i++)
         {
@@ -170,13 +175,13 @@ public final class Dataplane implements AutoCloseable
                 AgentRunner.startOnThread(runner);
             }
         }
-        return new Dataplane(uplink, guests, allCounters, switchAgent, runner, invoker, upstream);
+        return new Dataplane(uplink, guests, allCounters, switchAgent, runner, invoker, upstream, tcp.endpoint());
     }
 
     private static TcpConfig tcpConfig(final SigningIp signingIp, final DataplaneLimits limits)
     {
         // Keys for RFC 6528 ISNs and SYN cookies are drawn fresh at every start.
-        final java.security.SecureRandom random = new java.security.SecureRandom();
+        final SecureRandom random = new SecureRandom();
         return new TcpConfig()
             .localIp(signingIp.ip())
             .maxConnections(limits.connections())
@@ -192,7 +197,7 @@ public final class Dataplane implements AutoCloseable
 
     private static int[] validFds(final int[] fds)
     {
-        return java.util.Arrays.stream(fds).filter(fd -> fd >= 0).toArray();
+        return Arrays.stream(fds).filter(fd -> fd >= 0).toArray();
     }
 
     /** The invoker in {@link ThreadingMode#INVOKER} mode, null otherwise. */
@@ -204,6 +209,12 @@ public final class Dataplane implements AutoCloseable
     public SwitchAgent switchAgent()
     {
         return switchAgent;
+    }
+
+    /** The userspace TCP endpoint of the signing IP, for its connection and buffer counts. */
+    public TcpEndpoint tcpEndpoint()
+    {
+        return tcpEndpoint;
     }
 
     public void close()

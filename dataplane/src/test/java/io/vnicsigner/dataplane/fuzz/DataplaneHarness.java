@@ -1,6 +1,5 @@
 package io.vnicsigner.dataplane.fuzz;
 
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,6 @@ import io.vnicsigner.dataplane.frame.Ipv4Address;
 import io.vnicsigner.dataplane.frame.Ipv4Flyweight;
 import io.vnicsigner.dataplane.frame.MacAddress;
 import io.vnicsigner.dataplane.frame.TcpFlyweight;
-import io.vnicsigner.dataplane.intercept.TcpInterceptor;
 import io.vnicsigner.dataplane.pipeline.Dataplane;
 import io.vnicsigner.dataplane.pipeline.DataplaneLimits;
 import io.vnicsigner.dataplane.pipeline.ThreadingMode;
@@ -105,29 +103,8 @@ final class DataplaneHarness implements AutoCloseable
                 new Dataplane.Guest("i-guest", "acme", GUEST_MAC, GUEST_IP, 64, guest),
                 new Dataplane.Guest("i-other", "beta", OTHER_MAC, OTHER_IP, 64, other)),
             ThreadingMode.INVOKER, "poll", LIMITS, counters, () -> clock[0]);
-        endpoint = endpointOf(dataplane);
+        endpoint = dataplane.tcpEndpoint();
         guestRxFramesId = counterId("port memory:guest rx-frames");
-    }
-
-    /**
-     * The endpoint is not exposed by {@link Dataplane}; reading its bounds needs it, so this test reaches it by
-     * reflection (switch → responder → interceptor) rather than widening product API for a fuzz check.
-     */
-    private static TcpEndpoint endpointOf(final Dataplane dataplane)
-    {
-        try
-        {
-            final Field responder = dataplane.switchAgent().getClass().getDeclaredField("responder");
-            responder.setAccessible(true);
-            final Object signingIpResponder = responder.get(dataplane.switchAgent());
-            final Field tcp = signingIpResponder.getClass().getDeclaredField("tcp");
-            tcp.setAccessible(true);
-            return ((TcpInterceptor)tcp.get(signingIpResponder)).endpoint();
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new IllegalStateException("the fuzz harness cannot reach the TCP endpoint", ex);
-        }
     }
 
     private int counterId(final String label)
