@@ -124,7 +124,9 @@ public final class SignCommand implements Callable<Integer>
         if (explain)
         {
             err.println("--- canonical request");
-            err.println(signer.canonicalRequestAsString());
+            // The session token is a credential: keep its value out of the explanation.
+            err.println(signer.canonicalRequestAsString()
+                .replaceAll("(?m)^(x-amz-security-token:).*$", "$1<redacted>"));
             err.println("--- string to sign");
             err.println(signer.stringToSignAsString());
         }

@@ -277,6 +277,10 @@ class SigningPathNamespaceTest
                 while (matched < 4) // read the request head up to its empty line
                 {
                     final int b = in.read();
+                    if (b < 0)
+                    {
+                        return;
+                    }
                     matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
                 }
                 socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" +

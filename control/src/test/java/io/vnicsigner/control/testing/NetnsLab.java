@@ -73,14 +73,25 @@ public final class NetnsLab implements AutoCloseable
     {
         try
         {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            final boolean done = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-            if (!done)
+            // Output goes to a file, not a pipe, so a chatty command cannot block on a full pipe buffer.
+            final Path log = Files.createTempFile("netns-lab", ".out");
+            try
             {
-                process.destroyForcibly().waitFor();
+                final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+                final boolean done = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+                if (!done)
+                {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor();
+                }
+                final String output = Files.readString(log, StandardCharsets.UTF_8);
+                return new Result(String.join(" ", command), done ? process.exitValue() : -1, output);
             }
-            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return new Result(String.join(" ", command), done ? process.exitValue() : -1, output);
+            finally
+            {
+                Files.deleteIfExists(log);
+            }
         }
         catch (final IOException e)
         {

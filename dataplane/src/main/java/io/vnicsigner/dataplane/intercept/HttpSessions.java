@@ -14,6 +14,7 @@ import io.vnicsigner.dataplane.sign.SigningIdentity;
 import io.vnicsigner.dataplane.tcp.TcpEndpoint;
 import io.vnicsigner.dataplane.tcp.TcpEvent;
 import io.vnicsigner.dataplane.tcp.TcpEventHandler;
+import io.vnicsigner.dataplane.tcp.TcpState;
 import io.vnicsigner.dataplane.upstream.HttpResponseParser;
 import io.vnicsigner.dataplane.upstream.UpstreamConnector;
 import io.vnicsigner.dataplane.upstream.UpstreamFailure;
@@ -22,6 +23,7 @@ import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayQueue;
+import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -76,6 +78,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private final Int2ObjectHashMap<Session> active = new Int2ObjectHashMap<>();
     private final ArrayDeque<Session> free;
     private final IntArrayQueue waiting;
+    private final IntHashSet waitingSet = new IntHashSet();
     private final long headerReadTimeoutNs;
     private final RequestSigner signer;
     private final Int2ObjectHashMap<SigningIdentity> identities;
@@ -252,7 +255,10 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             if (session == null)
             {
                 counters.increment(SystemCounter.HTTP_SESSIONS_EXHAUSTED);
-                waiting.offerInt(connId);
+                if (waitingSet.add(connId))
+                {
+                    waiting.offerInt(connId);
+                }
                 return;
             }
             session.parser.reset();
@@ -306,7 +312,9 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 {
                     return true; // a pipelined request waits until this response is relayed
                 }
-                final int space = upstream.requestSpace(session.exchangeId);
+                // Room as the parser will see it (a chunked upload keeps a reserve): stalling only when the
+                // connector is completely full would feed the parser zero bytes forever.
+                final int space = uploadRoom(session);
                 if (space <= 0)
                 {
                     // Guest bytes stay in the receive buffer (its window closes) until the provider drains ours.
@@ -750,7 +758,15 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             free.push(session);
             while (!free.isEmpty() && !waiting.isEmpty())
             {
-                serve(waiting.pollInt(), false);
+                final int waiter = waiting.pollInt();
+                waitingSet.remove(waiter);
+                final int state = endpoint.state(waiter);
+                if (state < 0)
+                {
+                    continue; // closed or reset while it waited
+                }
+                // A FIN that arrived while it waited was not remembered; the TCP state still tells.
+                serve(waiter, state == TcpState.CLOSE_WAIT);
             }
         }
     }

@@ -203,7 +203,7 @@ public final class SwitchAgent implements Agent
             return;
         }
         final int source = ip.source();
-        if (source != guest.ip() && source != 0)
+        if (source != guest.ip() && !(source == 0 && isDhcpClient(ip)))
         {
             counters.increment(SystemCounter.SPOOFED_SRC_IP);
             return;
@@ -214,6 +214,18 @@ public final class SwitchAgent implements Agent
             return;
         }
         transmitter.send(uplink, uplinkCounters, buffer, offset, length);
+    }
+
+    /** Source 0.0.0.0 is allowed only for a DHCP client: UDP from port 68 to port 67 (RFC 2131). */
+    private static boolean isDhcpClient(final Ipv4Flyweight ip)
+    {
+        if (ip.protocol() != Ipv4Flyweight.PROTOCOL_UDP || ip.payloadLength() < 8 || ip.isFragment())
+        {
+            return false;
+        }
+        final int offset = ip.payloadOffset();
+        return (ip.buffer().getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) == 68 &&
+            (ip.buffer().getShort(offset + 2, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) == 67;
     }
 
     /**

@@ -188,6 +188,17 @@ class SwitchAgentTest
     }
 
     @Test
+    void shouldDropTheZeroSourceAddressForAnythingButDhcp()
+    {
+        injectAndRun(guestA, FrameBuilder.udp(frame, MAC_A, GATEWAY_MAC, 0, GATEWAY_IP, 5000, 53, 10));
+        injectAndRun(guestA, FrameBuilder.icmpEchoRequest(frame, MAC_A, SIGNING_MAC, 0, SIGNING_IP, 1, 1, 8));
+
+        assertEquals(-1, uplink.take(out, 0));
+        assertEquals(-1, guestA.take(out, 0));
+        assertEquals(2, counter(SystemCounter.SPOOFED_SRC_IP));
+    }
+
+    @Test
     void shouldDropAndCountArpWhoseSenderIsNotTheInstance()
     {
         injectAndRun(guestA, FrameBuilder.arpRequest(frame, MAC_A, IP_B, GATEWAY_IP));
