@@ -118,7 +118,7 @@ public final class Daemon implements AutoCloseable
             {
                 if (tenant.id().equals(instance.tenant()))
                 {
-                    identities.put(instance.id(), new SigningIdentity(tenant.credentials(), IdentityHeaders.of(
+                    identities.put(instance.id(), new SigningIdentity(tenant.id(), tenant.credentials(), IdentityHeaders.of(
                         instance.id(), instance.tenant(), MacAddress.format(instance.mac()), instance.imageDigest())));
                 }
             }

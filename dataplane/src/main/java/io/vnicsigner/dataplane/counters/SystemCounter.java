@@ -52,7 +52,10 @@ public enum SystemCounter
     HTTP_RESPONSE_OVERFLOWS(43, "HTTP connections reset: a response did not fit the send buffer"),
     SIGNED_REQUESTS(44, "Guest requests signed and forwarded upstream"),
     SIGNING_REJECTED(45, "Guest requests refused before signing (x-vnic-* header, already signed, no credentials)"),
-    UPSTREAM_FAILURES(46, "Upstream exchanges failed (guest answered 502/504 or reset)");
+    UPSTREAM_FAILURES(46, "Upstream exchanges failed (guest answered 502/504 or reset)"),
+    POLICY_DENIED(47, "Guest requests refused by the instance's policy"),
+    THROTTLED(48, "Guest requests refused with 429 by the throttle"),
+    AUDIT_FAILURES(49, "Guest requests refused with 503 because their audit record could not be appended");
 
     private final int id;
     private final String label;

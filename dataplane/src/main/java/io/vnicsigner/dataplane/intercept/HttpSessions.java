@@ -9,6 +9,9 @@ import io.vnicsigner.dataplane.http.HttpRequest;
 import io.vnicsigner.dataplane.http.HttpRequestParser;
 import io.vnicsigner.dataplane.http.HttpResponseWriter;
 import io.vnicsigner.dataplane.http.LocalEndpoints;
+import io.vnicsigner.dataplane.sign.AuditHook;
+import io.vnicsigner.dataplane.sign.PolicyHook;
+import io.vnicsigner.dataplane.sign.RequestHooks;
 import io.vnicsigner.dataplane.sign.RequestSigner;
 import io.vnicsigner.dataplane.sign.SigningIdentity;
 import io.vnicsigner.dataplane.tcp.TcpEndpoint;
@@ -68,6 +71,8 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private static final byte[] NO_CREDENTIALS = ascii("no_credentials");
     private static final byte[] VNIC_HEADER = ascii("x_vnic_header_forbidden");
     private static final byte[] ALREADY_SIGNED = ascii("already_signed");
+    private static final byte[] POLICY = ascii("policy");
+    private static final byte[] AUDIT_UNAVAILABLE = ascii("audit_unavailable");
 
     private final TcpEndpoint endpoint;
     private final SystemCounters counters;
@@ -88,6 +93,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private final Int2ObjectHashMap<Session> byExchange = new Int2ObjectHashMap<>();
     private final ArrayDeque<Session> stalledUploads;
     private UpstreamConnector upstream;
+    private RequestHooks hooks = RequestHooks.NONE;
     private long nowNs;
 
     private static final class Session
@@ -102,6 +108,11 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         boolean stalled;
         boolean chunkedUpload;
         int framing;
+        long auditId = AuditHook.NOT_RECORDED;
+        long startNs;
+        long bytesUp;
+        long bytesDown;
+        int status;
 
         Session(final HttpRequestParser parser)
         {
@@ -116,6 +127,10 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             closeAfter = false;
             chunkedUpload = false;
             framing = FRAMING_NONE;
+            auditId = AuditHook.NOT_RECORDED;
+            bytesUp = 0;
+            bytesDown = 0;
+            status = 0;
         }
     }
 
@@ -156,6 +171,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         // IntArrayQueue refuses capacities below its minimum (8), which small test configs ask for.
         this.waiting = new IntArrayQueue(Math.max(8, maxConnections), IntArrayQueue.DEFAULT_NULL_VALUE);
         this.stalledUploads = new ArrayDeque<>(sessions);
+    }
+
+    /** The control plane's policy, throttle and audit call sites; {@link RequestHooks#NONE} until set. */
+    public void hooks(final RequestHooks hooks)
+    {
+        this.hooks = hooks;
     }
 
     /** The connector that carries signed requests; set once, before the first request, when signing is on. */
@@ -429,6 +450,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                     {
                         upstream.writeRequest(session.exchangeId, in, parser.bodyOffset(), parser.bodyLength());
                     }
+                    session.bytesUp += parser.bodyLength();
                     return true;
                 }
                 local.onBodyData(parser.request(), session.route, in, parser.bodyOffset(), parser.bodyLength(), writer);
@@ -470,18 +492,50 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     {
         final HttpRequest request = session.parser.request();
         final int routeIndex = signer.route(request);
+        final SigningIdentity identity = identities.get(endpoint.remoteIp(connId));
+        final AuditHook audit = hooks.audit();
         if (routeIndex < 0)
         {
             counters.increment(SystemCounter.HTTP_RESPONSES_404);
+            audit.onRequest(identity, request, routeIndex, 404, "no_route", nowNs);
             writer.errorResponse(404, NO_ROUTE, -1, true, request);
             return false;
         }
-        final SigningIdentity identity = identities.get(endpoint.remoteIp(connId));
-        final int length = identity == null ? RequestSigner.ALREADY_SIGNED : signer.signHead(
-            request, routeIndex, identity, nowNs / 1_000_000L, head, 0, HEAD_CAPACITY);
+        if (identity == null)
+        {
+            audit.onRequest(null, request, routeIndex, 403, "no_credentials", nowNs);
+            refuse(request, NO_CREDENTIALS, RequestSigner.ALREADY_SIGNED);
+            return false;
+        }
+        final int decision = hooks.policy().decide(identity, request, routeIndex, nowNs);
+        if (decision != PolicyHook.ALLOW)
+        {
+            counters.increment(SystemCounter.POLICY_DENIED);
+            audit.onRequest(identity, request, routeIndex, decision, "policy", nowNs);
+            writer.errorResponse(decision, POLICY, -1, true, request);
+            return false;
+        }
+        final long retryAfterSeconds = hooks.throttle().acquire(identity, routeIndex, nowNs);
+        if (retryAfterSeconds > 0)
+        {
+            counters.increment(SystemCounter.THROTTLED);
+            audit.onRequest(identity, request, routeIndex, 429, "throttled", nowNs);
+            writer.errorResponse(429, null, retryAfterSeconds, true, request);
+            return false;
+        }
+        final int length = signer.signHead(request, routeIndex, identity, nowNs / 1_000_000L, head, 0, HEAD_CAPACITY);
         if (length < 0)
         {
-            refuse(request, identity == null ? NO_CREDENTIALS : null, length);
+            audit.onRequest(identity, request, routeIndex, refusalStatus(length), refusalReason(length), nowNs);
+            refuse(request, null, length);
+            return false;
+        }
+        // The record is appended before anything is forwarded; a request that cannot be recorded does not go.
+        final long auditId = audit.onRequest(identity, request, routeIndex, 0, null, nowNs);
+        if (auditId == AuditHook.NOT_RECORDED)
+        {
+            counters.increment(SystemCounter.AUDIT_FAILURES);
+            writer.errorResponse(503, AUDIT_UNAVAILABLE, 1, true, request);
             return false;
         }
         final int flags = (request.isHead() ? UpstreamConnector.HEAD_REQUEST : 0) |
@@ -495,10 +549,13 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         if (upstream.writeRequest(exchangeId, head, 0, length) != length)
         {
             upstream.abort(exchangeId);
+            audit.onComplete(auditId, 431, 0, 0, 0);
             writer.errorResponse(431, null, -1, true, request);
             return false;
         }
         counters.increment(SystemCounter.SIGNED_REQUESTS);
+        session.auditId = auditId;
+        session.startNs = nowNs;
         session.exchangeId = exchangeId;
         session.chunkedUpload = request.isChunked();
         byExchange.put(exchangeId, session);
@@ -512,12 +569,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private void refuse(final HttpRequest request, final byte[] error, final int code)
     {
         counters.increment(SystemCounter.SIGNING_REJECTED);
-        final int status = switch (code)
-        {
-            case RequestSigner.VNIC_HEADER -> 400;
-            case RequestSigner.ALREADY_SIGNED -> 403;
-            default -> 431;
-        };
+        final int status = refusalStatus(code);
         final byte[] name = error != null ? error : switch (code)
         {
             case RequestSigner.VNIC_HEADER -> VNIC_HEADER;
@@ -525,6 +577,36 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             default -> null;
         };
         writer.errorResponse(status, name, -1, true, request);
+    }
+
+    private static int refusalStatus(final int code)
+    {
+        return switch (code)
+        {
+            case RequestSigner.VNIC_HEADER -> 400;
+            case RequestSigner.ALREADY_SIGNED -> 403;
+            default -> 431;
+        };
+    }
+
+    private static String refusalReason(final int code)
+    {
+        return switch (code)
+        {
+            case RequestSigner.VNIC_HEADER -> "x_vnic_header_forbidden";
+            case RequestSigner.ALREADY_SIGNED -> "already_signed";
+            default -> "head_too_large";
+        };
+    }
+
+    /** Ends the exchange's audit record with its outcome; status 0 means the guest was reset. */
+    private void completeAudit(final Session session, final int status)
+    {
+        if (session.auditId != AuditHook.NOT_RECORDED)
+        {
+            hooks.audit().onComplete(session.auditId, status, session.bytesUp, session.bytesDown, nowNs - session.startNs);
+            session.auditId = AuditHook.NOT_RECORDED;
+        }
     }
 
     private static boolean isIdempotent(final int method)
@@ -560,6 +642,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         }
         final HttpRequest request = session.parser.request();
         final DirectBuffer buffer = response.buffer();
+        session.status = response.status();
         writer.wrap(out, 0, out.capacity());
         writer.status(response.status(), buffer, response.reasonOffset(), response.reasonLength());
         final boolean chunked = response.isChunked();
@@ -627,10 +710,14 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 return 0;
             }
             writer.wrap(out, 0, out.capacity()).chunkHeader(n).body(buffer, offset, n).chunkEnd();
-            return endpoint.write(session.connId, out, 0, writer.position()) == writer.position() ? n : 0;
+            final int taken = endpoint.write(session.connId, out, 0, writer.position()) == writer.position() ? n : 0;
+            session.bytesDown += taken;
+            return taken;
         }
         final int n = Math.min(length, writable);
-        return n <= 0 ? 0 : Math.max(0, endpoint.write(session.connId, buffer, offset, n));
+        final int taken = n <= 0 ? 0 : Math.max(0, endpoint.write(session.connId, buffer, offset, n));
+        session.bytesDown += taken;
+        return taken;
     }
 
     public void onResponseComplete(final int exchangeId)
@@ -647,6 +734,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             endpoint.write(connId, out, 0, writer.position());
         }
         counters.increment(SystemCounter.HTTP_RESPONSES_2XX);
+        completeAudit(session, session.status);
         final boolean close = session.closeAfter;
         session.clearExchange();
         if (close)
@@ -669,6 +757,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         }
         counters.increment(SystemCounter.UPSTREAM_FAILURES);
         final int status = UpstreamFailure.guestStatus(reason);
+        completeAudit(session, session.headRelayed || status == UpstreamFailure.RESET ? 0 : status);
         if (session.headRelayed || status == UpstreamFailure.RESET)
         {
             session.exchangeId = NO_EXCHANGE;
@@ -686,6 +775,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
 
     private void resetGuest(final Session session)
     {
+        completeAudit(session, 0);
         final int connId = session.connId;
         byExchange.remove(session.exchangeId);
         session.clearExchange();

@@ -146,6 +146,7 @@ public final class Dataplane implements AutoCloseable
                 throw new java.io.UncheckedIOException("cannot open the upstream selector", e);
             }
             sessions[0].upstream(upstream);
+            sessions[0].hooks(signing.hooks());
         }
         final SigningIpResponder responder = new SigningIpResponder(signingIp, counters, transmitter, tcp);
         final SwitchAgent switchAgent = new SwitchAgent(

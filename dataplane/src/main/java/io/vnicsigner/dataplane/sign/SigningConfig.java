@@ -4,10 +4,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The routes, in match order, and each instance's signing identity by instance id. An empty route list turns
- * the signing path off: every request then goes to the local endpoints.
+ * The routes, in match order, each instance's signing identity by instance id, and the control plane's hooks. An
+ * empty route list turns the signing path off: every request then goes to the local endpoints.
  */
-public record SigningConfig(List<SigningRoute> routes, Map<String, SigningIdentity> identities)
+public record SigningConfig(List<SigningRoute> routes, Map<String, SigningIdentity> identities, RequestHooks hooks)
 {
     public static final SigningConfig NONE = new SigningConfig(List.of(), Map.of());
+
+    public SigningConfig(final List<SigningRoute> routes, final Map<String, SigningIdentity> identities)
+    {
+        this(routes, identities, RequestHooks.NONE);
+    }
 }

@@ -19,7 +19,7 @@ class RequestSignerTest
 {
     private static final long TIME = 1_440_938_160_000L; // 2015-08-30T12:36:00Z
     private static final SigningIdentity ACME = new SigningIdentity(
-        Credentials.of("AKIDACME", "secret".getBytes(StandardCharsets.US_ASCII)),
+        "acme", Credentials.of("AKIDACME", "secret".getBytes(StandardCharsets.US_ASCII)),
         IdentityHeaders.of("i-demo1", "acme", "52:54:00:00:00:01", "sha256:" + "0".repeat(64)));
 
     private final RequestSigner signer = new RequestSigner(new SigningRoute[]
