@@ -50,7 +50,7 @@ public final class StatsCommand implements Callable<Integer>
         reader.forEach((counterId, typeId, keyBuffer, label) ->
         {
             final long value = reader.getCounterValue(counterId);
-            if (all || value != 0)
+            if (typeId != io.vnicsigner.dataplane.counters.CounterTypes.RESERVED && (all || value != 0))
             {
                 out.printf("%14d  %s%n", value, label);
             }

@@ -44,7 +44,8 @@ public final class ConfigLoader
         "tcpBuffers", "httpSessions", "idleTimeoutSeconds", "headerReadTimeoutSeconds", "verifyChecksums");
     private static final Set<String> FAULT_KEYS = Set.of("seed", "drop", "duplicate", "reorder");
     private static final Set<String> UPLINK_KEYS = Set.of("port");
-    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults", "imageDigest");
+    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults", "imageDigest",
+        "tokens");
     private static final Set<String> THREADING_KEYS = Set.of("mode", "idle");
 
     private ConfigLoader()
@@ -137,12 +138,19 @@ public final class ConfigLoader
             {
                 throw new ConfigException(digestNode.where() + "must be \"sha256:<64 hex digits>\"");
             }
+            final YamlNode tokensNode = node.get("tokens");
+            final String tokens = tokensNode.string("optional");
+            if (!tokens.equals("optional") && !tokens.equals("required"))
+            {
+                throw new ConfigException(tokensNode.where() + "must be optional or required, not '" + tokens + "'");
+            }
             unique(ids, id, node.get("id"));
             unique(macs, mac, macNode);
             unique(ips, ip, ipNode);
             unique(portOwners, port, portNode);
             instances.add(new InstanceConfig(
-                id, tenant, mac, ip, port, hopLimit, faults(node.get("faults")), imageDigest));
+                id, tenant, mac, ip, port, hopLimit, faults(node.get("faults")), imageDigest,
+                tokens.equals("required")));
         }
         final List<RouteConfig> routes = routes(root.get("routes"));
         final List<TenantConfig> tenants = tenants(root.get("tenants"));

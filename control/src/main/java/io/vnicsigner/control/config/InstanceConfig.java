@@ -8,9 +8,11 @@ package io.vnicsigner.control.config;
  * @param hopLimit IP TTL of the packets the signing IP sends to this guest.
  * @param faults   fault injection on this guest's port, or null.
  * @param imageDigest normalised {@code sha256:<hex>} of the guest's image, all zeros when the config gives none.
+ * @param tokensRequired whether every signed request needs a session token ({@code tokens: required}).
  */
 public record InstanceConfig(
-    String id, String tenant, long mac, int ip, String port, int hopLimit, Faults faults, String imageDigest)
+    String id, String tenant, long mac, int ip, String port, int hopLimit, Faults faults, String imageDigest,
+    boolean tokensRequired)
 {
     /**
      * Damage injected into the guest port's traffic (both directions) from a seeded RNG, for loss and reordering

@@ -10,11 +10,14 @@ import io.vnicsigner.control.config.TenantConfig;
 import io.vnicsigner.control.config.VnicConfig;
 import io.vnicsigner.dataplane.counters.CountersFile;
 import io.vnicsigner.dataplane.frame.MacAddress;
+import io.vnicsigner.dataplane.sign.InstanceServices;
 import io.vnicsigner.dataplane.sign.SigningConfig;
 import io.vnicsigner.dataplane.sign.SigningIdentity;
 import io.vnicsigner.dataplane.sign.SigningRoute;
 import io.vnicsigner.dataplane.upstream.UpstreamRoute;
+import io.vnicsigner.signer.identity.IdentityDocument;
 import io.vnicsigner.signer.identity.IdentityHeaders;
+import io.vnicsigner.signer.token.SessionTokens;
 import io.vnicsigner.dataplane.pipeline.Dataplane;
 import io.vnicsigner.dataplane.pipeline.ThreadingMode;
 import io.vnicsigner.dataplane.port.FaultInjectingPort;
@@ -51,7 +54,7 @@ public final class Daemon implements AutoCloseable
     public static Daemon start(final VnicConfig config, final File dir, final ThreadingMode modeOverride)
         throws StartException
     {
-        final SigningConfig signing = signingConfig(config);
+        final SigningConfig signing = withInstanceServices(signingConfig(config), config, dir);
         final List<Port> opened = new ArrayList<>();
         CountersFile countersFile = null;
         try
@@ -124,6 +127,49 @@ public final class Daemon implements AutoCloseable
             }
         }
         return new SigningConfig(List.copyOf(routes), identities);
+    }
+
+    /**
+     * Adds the signing IP's own services: session tokens under a host key that lives only in memory, and each
+     * instance's identity document signed with the host's Ed25519 key from {@code dir} (made on first start).
+     */
+    static SigningConfig withInstanceServices(final SigningConfig signing, final VnicConfig config, final File dir)
+        throws StartException
+    {
+        if (signing.identities().isEmpty())
+        {
+            return signing;
+        }
+        final java.security.KeyPair hostKey;
+        try
+        {
+            java.nio.file.Files.createDirectories(dir.toPath());
+            hostKey = HostKey.loadOrCreate(dir);
+        }
+        catch (final java.io.IOException | java.security.GeneralSecurityException e)
+        {
+            throw new StartException("cannot load or make the host identity key in " + dir + ": " + e.getMessage());
+        }
+        final java.time.Instant issuedAt = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        final java.util.Map<String, InstanceServices.SignedDocument> documents = new java.util.HashMap<>();
+        final java.util.Set<String> tokensRequired = new java.util.HashSet<>();
+        for (final InstanceConfig instance : config.instances())
+        {
+            final SigningIdentity identity = signing.identities().get(instance.id());
+            if (identity != null)
+            {
+                final byte[] json = IdentityDocument.render(identity.identityHeaders(), identity.tenant(), issuedAt);
+                documents.put(instance.id(),
+                    new InstanceServices.SignedDocument(json, IdentityDocument.sign(json, hostKey.getPrivate())));
+            }
+            if (instance.tokensRequired())
+            {
+                tokensRequired.add(instance.id());
+            }
+        }
+        final SessionTokens tokens = new SessionTokens(new java.security.SecureRandom(), SessionTokens.MAX_TTL_SECONDS);
+        return new SigningConfig(signing.routes(), signing.identities(), signing.hooks(),
+            new InstanceServices(tokens, java.util.Set.copyOf(tokensRequired), java.util.Map.copyOf(documents)));
     }
 
     private static Port open(final String spec, final String owner, final List<Port> opened) throws StartException

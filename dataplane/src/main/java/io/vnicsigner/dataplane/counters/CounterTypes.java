@@ -6,6 +6,8 @@ package io.vnicsigner.dataplane.counters;
 public final class CounterTypes
 {
     public static final int SYSTEM = 1;
+    /** Holds an unused system counter id; readers skip it. */
+    public static final int RESERVED = 2;
     public static final int PORT_RX_FRAMES = 10;
     public static final int PORT_RX_BYTES = 11;
     public static final int PORT_TX_FRAMES = 12;

@@ -55,7 +55,9 @@ public enum SystemCounter
     UPSTREAM_FAILURES(46, "Upstream exchanges failed (guest answered 502/504 or reset)"),
     POLICY_DENIED(47, "Guest requests refused by the instance's policy"),
     THROTTLED(48, "Guest requests refused with 429 by the throttle"),
-    AUDIT_FAILURES(49, "Guest requests refused with 503 because their audit record could not be appended");
+    AUDIT_FAILURES(49, "Guest requests refused with 503 because their audit record could not be appended"),
+    TOKEN_REJECTED(90, "Guest requests refused with 401: session token missing, expired, forged or another instance's"),
+    LOCAL_REFUSED(91, "Token and identity requests refused (X-Forwarded-For, bad TTL, no identity)");
 
     private final int id;
     private final String label;

@@ -20,6 +20,28 @@ public final class SystemCounters
         }
     }
 
+    /**
+     * Allocates every system counter in a fresh manager, each on its own stable id. Ids may leave gaps (ranges
+     * kept for features in progress); a gap is held by a {@link CounterTypes#RESERVED} counter that readers skip.
+     */
+    public static void register(final CountersManager manager)
+    {
+        int next = 0;
+        for (final SystemCounter counter : SystemCounter.values())
+        {
+            for (; next < counter.id(); next++)
+            {
+                manager.allocate("reserved", CounterTypes.RESERVED);
+            }
+            final int id = manager.allocate(counter.label(), CounterTypes.SYSTEM);
+            if (id != counter.id())
+            {
+                throw new IllegalStateException("system counter " + counter + " got id " + id);
+            }
+            next = id + 1;
+        }
+    }
+
     public AtomicCounter get(final SystemCounter counter)
     {
         return counters[counter.ordinal()];

@@ -10,6 +10,7 @@ import io.vnicsigner.dataplane.http.HttpRequestParser;
 import io.vnicsigner.dataplane.http.HttpResponseWriter;
 import io.vnicsigner.dataplane.http.LocalEndpoints;
 import io.vnicsigner.dataplane.sign.AuditHook;
+import io.vnicsigner.dataplane.sign.InstanceServices;
 import io.vnicsigner.dataplane.sign.PolicyHook;
 import io.vnicsigner.dataplane.sign.RequestHooks;
 import io.vnicsigner.dataplane.sign.RequestSigner;
@@ -72,6 +73,8 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private static final byte[] VNIC_HEADER = ascii("x_vnic_header_forbidden");
     private static final byte[] ALREADY_SIGNED = ascii("already_signed");
     private static final byte[] POLICY = ascii("policy");
+    private static final byte[] TOKEN_MISSING = ascii("token_missing");
+    private static final byte[] TOKEN_INVALID = ascii("token_invalid");
     private static final byte[] AUDIT_UNAVAILABLE = ascii("audit_unavailable");
 
     private final TcpEndpoint endpoint;
@@ -94,6 +97,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private final ArrayDeque<Session> stalledUploads;
     private UpstreamConnector upstream;
     private RequestHooks hooks = RequestHooks.NONE;
+    private InstanceEndpoints instanceEndpoints = new InstanceEndpoints(InstanceServices.NONE);
     private long nowNs;
 
     private static final class Session
@@ -177,6 +181,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     public void hooks(final RequestHooks hooks)
     {
         this.hooks = hooks;
+    }
+
+    /** What the signing IP serves instances itself: tokens and identity documents. */
+    public void services(final InstanceServices services)
+    {
+        this.instanceEndpoints = new InstanceEndpoints(services);
     }
 
     /** The connector that carries signed requests; set once, before the first request, when signing is on. */
@@ -428,6 +438,17 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 {
                     return beginExchange(connId, session);
                 }
+                final int instanceRoute = instanceEndpoints.route(parser.request());
+                if (instanceRoute != InstanceEndpoints.NOT_MINE)
+                {
+                    // Answered whole here; a body, if any, is read and ignored like the local 404's.
+                    session.route = LocalEndpoints.ROUTE_NOT_FOUND;
+                    final int status = instanceEndpoints.respond(instanceRoute, parser.request(),
+                        identities == null ? null : identities.get(endpoint.remoteIp(connId)), nowNs,
+                        parser.shouldClose(), writer);
+                    countLocal(status);
+                    return true;
+                }
                 session.route = local.route(parser.request());
                 local.onHeaders(parser.request(), session.route, parser.shouldClose(), writer);
                 counters.increment(session.route == LocalEndpoints.ROUTE_NOT_FOUND ?
@@ -505,6 +526,16 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         {
             audit.onRequest(null, request, routeIndex, 403, "no_credentials", nowNs);
             refuse(request, NO_CREDENTIALS, RequestSigner.ALREADY_SIGNED);
+            return false;
+        }
+        final int token = instanceEndpoints.checkToken(request, identity, nowNs);
+        if (token != InstanceEndpoints.TOKEN_OK)
+        {
+            counters.increment(SystemCounter.TOKEN_REJECTED);
+            audit.onRequest(identity, request, routeIndex, 401,
+                token == InstanceEndpoints.TOKEN_MISSING ? "token_missing" : "token_invalid", nowNs);
+            writer.errorResponse(401, token == InstanceEndpoints.TOKEN_MISSING ? TOKEN_MISSING : TOKEN_INVALID, -1,
+                true, request);
             return false;
         }
         final int decision = hooks.policy().decide(identity, request, routeIndex, nowNs);
@@ -819,6 +850,18 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private static byte[] ascii(final String s)
     {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private void countLocal(final int status)
+    {
+        if (status == 200)
+        {
+            counters.increment(SystemCounter.HTTP_RESPONSES_2XX);
+        }
+        else
+        {
+            counters.increment(SystemCounter.LOCAL_REFUSED);
+        }
     }
 
     private void countError(final int status)

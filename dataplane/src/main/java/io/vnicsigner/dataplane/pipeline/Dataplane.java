@@ -147,6 +147,7 @@ public final class Dataplane implements AutoCloseable
             }
             sessions[0].upstream(upstream);
             sessions[0].hooks(signing.hooks());
+            sessions[0].services(signing.services());
         }
         final SigningIpResponder responder = new SigningIpResponder(signingIp, counters, transmitter, tcp);
         final SwitchAgent switchAgent = new SwitchAgent(

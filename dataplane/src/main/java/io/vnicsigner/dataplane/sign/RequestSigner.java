@@ -30,6 +30,7 @@ public final class RequestSigner
     public static final int TOO_LARGE = -4;
 
     private static final byte[] VNIC_PREFIX = ascii("x-vnic-");
+    private static final byte[] X_VNIC_TOKEN = ascii("x-vnic-token");
     private static final byte[] X_AMZ_SIGNATURE = ascii("X-Amz-Signature=");
     private static final byte[] AUTHORIZATION = ascii("authorization");
     private static final byte[] HOST = ascii("host");
@@ -121,6 +122,11 @@ public final class RequestSigner
             final int nameLength = request.headerNameLength(i);
             if (startsWithIgnoreCase(buffer, nameOffset, nameLength, VNIC_PREFIX))
             {
+                // The session token is ours to check (done before signing) and never goes upstream.
+                if (nameLength == X_VNIC_TOKEN.length && startsWithIgnoreCase(buffer, nameOffset, nameLength, X_VNIC_TOKEN))
+                {
+                    continue;
+                }
                 return VNIC_HEADER;
             }
             if (isDropped(buffer, nameOffset, nameLength))

@@ -96,6 +96,16 @@ class RequestSignerTest
     }
 
     @Test
+    void shouldDropTheSessionTokenInsteadOfForwardingIt()
+    {
+        final String head = sign("GET /b HTTP/1.1\r\nHost: s3.local\r\nX-VNIC-Token: AAAA\r\nAccept: */*\r\n\r\n");
+
+        assertTrue(head.startsWith("GET /b HTTP/1.1\r\n"), head);
+        assertFalse(head.toLowerCase().contains("x-vnic-token"), head);
+        assertTrue(head.contains("accept: */*") || head.contains("Accept: */*"), head);
+    }
+
+    @Test
     void shouldRefuseVnicHeadersAndSignedRequests()
     {
         assertEquals(RequestSigner.VNIC_HEADER, code("GET /b HTTP/1.1\r\nHost: s3.local\r\nX-Vnic-Identity: forged\r\n\r\n"));
