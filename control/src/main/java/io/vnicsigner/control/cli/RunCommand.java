@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import io.vnicsigner.control.config.ConfigException;
 import io.vnicsigner.control.config.ConfigLoader;
 import io.vnicsigner.control.config.VnicConfig;
+import io.vnicsigner.control.daemon.CredentialExpiryWatch;
 import io.vnicsigner.control.daemon.Daemon;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
@@ -44,7 +45,14 @@ public final class RunCommand implements Callable<Integer>
             System.out.println("vnic-signer: serving " + cfg.instances().size() + " instance(s), signing IP " +
                 cfg.signingIp() + ", uplink " + cfg.uplinkPort() + ", counters " + daemon.countersFile().file());
             System.out.flush();
+            final CredentialExpiryWatch expiry = new CredentialExpiryWatch(cfg.tenants());
+            final java.util.concurrent.ScheduledExecutorService watch =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                    .name("vnic-signer-credential-watch").factory());
+            watch.scheduleAtFixedRate(() -> expiry.check(java.time.Instant.now())
+                .forEach(w -> System.err.println("vnic-signer: WARNING: " + w)), 0, 1, java.util.concurrent.TimeUnit.MINUTES);
             barrier.await();
+            watch.shutdownNow();
             System.out.println("vnic-signer: shutting down");
         }
         catch (final Daemon.StartException e)

@@ -259,7 +259,8 @@ public final class ConfigLoader
             unique(ids, id, tenant.get("id"));
             final YamlNode fileNode = tenant.get("credentialsFile");
             final Path file = Path.of(fileNode.string(null));
-            tenants.add(new TenantConfig(id, file, CredentialsFile.load(file, fileNode.where())));
+            final CredentialsFile.Loaded loaded = CredentialsFile.load(file, fileNode.where());
+            tenants.add(new TenantConfig(id, file, loaded.credentials(), loaded.expiration()));
         }
         return List.copyOf(tenants);
     }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,12 +16,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Reads a tenant's credentials file, JSON {@code {"accessKeyId", "secretAccessKey", "sessionToken"?}}, which must be
- * readable by its owner only (mode 0600 or stricter). Errors name the file and key, never a secret value.
+ * Reads a tenant's credentials file, JSON {@code {"accessKeyId", "secretAccessKey", "sessionToken"?, "expiration"?}},
+ * which must be owned by the daemon's user and readable by its owner only (mode 0600 or stricter). Temporary
+ * credentials carry a session token and an ISO-8601 {@code expiration}. Errors name the file and key, never a
+ * secret value.
  */
 public final class CredentialsFile
 {
-    private static final Set<String> KEYS = Set.of("accessKeyId", "secretAccessKey", "sessionToken");
+    private static final Set<String> KEYS = Set.of("accessKeyId", "secretAccessKey", "sessionToken", "expiration");
     private static final Set<PosixFilePermission> OTHERS = Set.of(
         PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
         PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -32,11 +35,19 @@ public final class CredentialsFile
     /**
      * @param where the config key that named the file, for messages.
      */
-    public static Credentials load(final Path file, final String where) throws ConfigException
+    public static Loaded load(final Path file, final String where) throws ConfigException
     {
         final String text;
         try
         {
+            // /proc/self belongs to the process's effective user.
+            final Object owner = Files.getAttribute(file, "unix:uid");
+            final Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            if (!owner.equals(self))
+            {
+                throw new ConfigException(where + "credentials file " + file + " is owned by uid " + owner +
+                    ", not by the daemon's user (uid " + self + "); run: chown " + self + " " + file);
+            }
             final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             for (final PosixFilePermission p : permissions)
             {
@@ -72,13 +83,39 @@ public final class CredentialsFile
             if (!KEYS.contains(key))
             {
                 throw new ConfigException(where + "credentials file " + file + ": unknown key '" + key +
-                    "' (accessKeyId, secretAccessKey, sessionToken)");
+                    "' (accessKeyId, secretAccessKey, sessionToken, expiration)");
             }
         }
         final String accessKeyId = text(map, "accessKeyId", file, where, true);
         final String secret = text(map, "secretAccessKey", file, where, true);
         final String token = text(map, "sessionToken", file, where, false);
-        return Credentials.of(accessKeyId, secret.getBytes(StandardCharsets.UTF_8), token);
+        final String expirationText = text(map, "expiration", file, where, false);
+        Instant expiration = null;
+        if (expirationText != null)
+        {
+            try
+            {
+                expiration = Instant.parse(expirationText);
+            }
+            catch (final java.time.format.DateTimeParseException e)
+            {
+                throw new ConfigException(where + "credentials file " + file +
+                    ": expiration must be an ISO-8601 instant such as 2026-11-25T12:00:00Z");
+            }
+            if (token == null)
+            {
+                throw new ConfigException(where + "credentials file " + file +
+                    ": expiration is for temporary credentials, which also need a sessionToken");
+            }
+        }
+        return new Loaded(Credentials.of(accessKeyId, secret.getBytes(StandardCharsets.UTF_8), token), expiration);
+    }
+
+    /**
+     * @param expiration when temporary credentials stop working; null for long-term ones.
+     */
+    public record Loaded(Credentials credentials, Instant expiration)
+    {
     }
 
     private static String text(

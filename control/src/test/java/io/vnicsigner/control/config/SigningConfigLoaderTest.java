@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import io.vnicsigner.control.daemon.CredentialExpiryWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,45 @@ class SigningConfigLoaderTest
         assertTrue(e.getMessage().startsWith("tenants[0].credentialsFile: "), e.getMessage());
         assertTrue(e.getMessage().contains("must be mode 0600"), e.getMessage());
         assertFalse(e.getMessage().contains(SECRET));
+    }
+
+    @Test
+    void shouldRefuseACredentialsFileOwnedBySomeoneElse() throws Exception
+    {
+        final Path file = credentials("rw-------");
+        Files.setAttribute(file, "unix:uid", 4242);
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(config(file, "acme", "")));
+
+        assertTrue(e.getMessage().contains("is owned by uid 4242, not by the daemon's user"), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET));
+    }
+
+    @Test
+    void shouldLoadTemporaryCredentialsAndWarnBeforeTheyExpire() throws Exception
+    {
+        final Path file = dir.resolve("acme.json");
+        Files.writeString(file, "{\"accessKeyId\":\"ASIA1\",\"secretAccessKey\":\"" + SECRET +
+            "\",\"sessionToken\":\"tok\",\"expiration\":\"2026-11-25T12:00:00Z\"}");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        final TenantConfig tenant = ConfigLoader.parse(config(file, "acme", "")).tenants().get(0);
+        assertEquals(java.time.Instant.parse("2026-11-25T12:00:00Z"), tenant.expiration());
+
+        final CredentialExpiryWatch watch = new CredentialExpiryWatch(java.util.List.of(tenant));
+        assertEquals(java.util.List.of(), watch.check(java.time.Instant.parse("2026-11-25T11:40:00Z")));
+        final java.util.List<String> soon = watch.check(java.time.Instant.parse("2026-11-25T11:50:00Z"));
+        assertEquals(1, soon.size());
+        assertTrue(soon.get(0).startsWith("credentials of tenant acme expire at 2026-11-25T12:00:00Z (in 10 min)"),
+            soon.get(0));
+        assertEquals(java.util.List.of(), watch.check(java.time.Instant.parse("2026-11-25T11:55:00Z")), "warned once");
+        final java.util.List<String> expired = watch.check(java.time.Instant.parse("2026-11-25T12:00:00Z"));
+        assertTrue(expired.get(0).contains("expired at"), expired.toString());
+        assertFalse((soon + expired.toString()).contains(SECRET) || (soon + expired.toString()).contains("tok"));
+
+        Files.writeString(file, "{\"accessKeyId\":\"A\",\"secretAccessKey\":\"s\",\"expiration\":\"2026-11-25T12:00:00Z\"}");
+        final ConfigException e = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(config(file, "acme", "")));
+        assertTrue(e.getMessage().contains("also need a sessionToken"), e.getMessage());
     }
 
     @Test
