@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         VerifyCommand.class,
         IdentityCommand.class,
         VerifyIdentityCommand.class,
+        MetricsCommand.class,
     })
 public final class VnicSignerCli implements Runnable
 {
