@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         IdentityCommand.class,
         VerifyIdentityCommand.class,
         MetricsCommand.class,
+        PktgenCommand.class,
     })
 public final class VnicSignerCli implements Runnable
 {

@@ -115,6 +115,54 @@ public final class MemoryPort implements Port
         return tx.read((msgTypeId, buffer, index, length) -> { }, Integer.MAX_VALUE);
     }
 
+    /**
+     * The other end of this port, as a port: what it sends, this port receives, and it receives what this port
+     * sends. For generators and benchmarks that drive the dataplane through the {@link Port} shape.
+     */
+    public Port peer()
+    {
+        return new Port()
+        {
+            private FrameBatch peerTarget;
+            private final org.agrona.concurrent.MessageHandler peerIntoBatch = (msgTypeId, buffer, index, length) ->
+            {
+                final FrameBatch batch = peerTarget;
+                batch.buffer().putBytes(batch.nextSlotOffset(), buffer, index, Math.min(length, batch.slotSize()));
+                batch.commit(Math.min(length, batch.slotSize()));
+            };
+
+            public String name()
+            {
+                return name + "-peer";
+            }
+
+            public int receive(final FrameBatch batch)
+            {
+                final int space = batch.capacity() - batch.count();
+                if (space == 0)
+                {
+                    return 0;
+                }
+                peerTarget = batch;
+                return tx.read(peerIntoBatch, space);
+            }
+
+            public boolean send(final DirectBuffer buffer, final int offset, final int length)
+            {
+                return inject(buffer, offset, length);
+            }
+
+            public int flush()
+            {
+                return 0;
+            }
+
+            public void close()
+            {
+            }
+        };
+    }
+
     public long injectDrops()
     {
         return injectDrops;
