@@ -1,5 +1,7 @@
 package io.vnicsigner.control.config;
 
+import io.vnicsigner.dataplane.sign.SignedRequests;
+
 /**
  * One guest instance and the port it is bound to.
  *
@@ -8,9 +10,12 @@ package io.vnicsigner.control.config;
  * @param hopLimit IP TTL of the packets the signing IP sends to this guest.
  * @param faults   fault injection on this guest's port, or null.
  * @param imageDigest normalised {@code sha256:<hex>} of the guest's image, all zeros when the config gives none.
+ * @param signedRequests what happens to requests the guest signed itself (default reject); will move into the
+ *                       instance's named policy.
  */
 public record InstanceConfig(
-    String id, String tenant, long mac, int ip, String port, int hopLimit, Faults faults, String imageDigest)
+    String id, String tenant, long mac, int ip, String port, int hopLimit, Faults faults, String imageDigest,
+    SignedRequests signedRequests)
 {
     /**
      * Damage injected into the guest port's traffic (both directions) from a seeded RNG, for loss and reordering

@@ -10,6 +10,7 @@ import io.vnicsigner.control.config.TenantConfig;
 import io.vnicsigner.control.config.VnicConfig;
 import io.vnicsigner.dataplane.counters.CountersFile;
 import io.vnicsigner.dataplane.frame.MacAddress;
+import io.vnicsigner.dataplane.sign.RequestHooks;
 import io.vnicsigner.dataplane.sign.SigningConfig;
 import io.vnicsigner.dataplane.sign.SigningIdentity;
 import io.vnicsigner.dataplane.sign.SigningRoute;
@@ -51,7 +52,18 @@ public final class Daemon implements AutoCloseable
     public static Daemon start(final VnicConfig config, final File dir, final ThreadingMode modeOverride)
         throws StartException
     {
-        final SigningConfig signing = signingConfig(config);
+        return start(config, dir, modeOverride, RequestHooks.NONE);
+    }
+
+    /**
+     * As {@link #start(VnicConfig, File, ThreadingMode)}, with the policy, throttle and audit hooks the signing path
+     * calls (the control plane's; tests pass their own).
+     */
+    public static Daemon start(
+        final VnicConfig config, final File dir, final ThreadingMode modeOverride, final RequestHooks hooks)
+        throws StartException
+    {
+        final SigningConfig signing = signingConfig(config, hooks);
         final List<Port> opened = new ArrayList<>();
         CountersFile countersFile = null;
         try
@@ -87,7 +99,7 @@ public final class Daemon implements AutoCloseable
     /**
      * Builds the routes (resolving each upstream host and loading its CA file) and each instance's signing identity.
      */
-    static SigningConfig signingConfig(final VnicConfig config) throws StartException
+    static SigningConfig signingConfig(final VnicConfig config, final RequestHooks hooks) throws StartException
     {
         if (config.routes().isEmpty())
         {
@@ -119,11 +131,12 @@ public final class Daemon implements AutoCloseable
                 if (tenant.id().equals(instance.tenant()))
                 {
                     identities.put(instance.id(), new SigningIdentity(tenant.id(), tenant.credentials(), IdentityHeaders.of(
-                        instance.id(), instance.tenant(), MacAddress.format(instance.mac()), instance.imageDigest())));
+                        instance.id(), instance.tenant(), MacAddress.format(instance.mac()), instance.imageDigest()),
+                        instance.signedRequests()));
                 }
             }
         }
-        return new SigningConfig(List.copyOf(routes), identities);
+        return new SigningConfig(List.copyOf(routes), identities, hooks);
     }
 
     private static Port open(final String spec, final String owner, final List<Port> opened) throws StartException
