@@ -115,8 +115,17 @@ public final class CountersFile implements AutoCloseable
     public CountersManager newManager()
     {
         final CountersManager manager = new ConcurrentCountersManager(metadata, values, StandardCharsets.US_ASCII);
-        for (final SystemCounter counter : SystemCounter.values())
+        final SystemCounter[] byId = SystemCounter.values().clone();
+        java.util.Arrays.sort(byId, java.util.Comparator.comparingInt(SystemCounter::id));
+        int next = 0;
+        for (final SystemCounter counter : byId)
         {
+            // Ids are handed out in blocks; one not in use yet is held by a placeholder so later ones keep theirs.
+            for (; next < counter.id(); next++)
+            {
+                manager.allocate("reserved-" + next + ": not in use", CounterTypes.SYSTEM);
+            }
+            next = counter.id() + 1;
             final int id = manager.allocate(counter.label(), CounterTypes.SYSTEM);
             if (id != counter.id())
             {
