@@ -144,6 +144,7 @@ public final class RequestSigner
         final MutableDirectBuffer dst, final int dstOffset, final int dstCapacity)
     {
         final DirectBuffer buffer = request.buffer();
+        boolean connectionOptions = false;
         for (int i = 0, count = request.headerCount(); i < count; i++)
         {
             final int nameOffset = request.headerNameOffset(i);
@@ -156,6 +157,7 @@ public final class RequestSigner
             {
                 return FORWARDED_FOR;
             }
+            connectionOptions |= nameIs(buffer, nameOffset, nameLength, CONNECTION);
         }
         final boolean guestSigned = request.indexOf(AUTHORIZATION) >= 0 || queryHas(request, X_AMZ_SIGNATURE);
         if (guestSigned && identity.signedRequests() == SignedRequests.REJECT)
@@ -176,7 +178,7 @@ public final class RequestSigner
             final int nameLength = request.headerNameLength(i);
             if (isListed(buffer, nameOffset, nameLength, HOP_BY_HOP) ||
                 (!guestSigned && isListed(buffer, nameOffset, nameLength, SIGNER_OWNED)) ||
-                isNamedInConnection(request, nameOffset, nameLength))
+                (connectionOptions && isNamedInConnection(request, nameOffset, nameLength)))
             {
                 continue;
             }
