@@ -17,6 +17,7 @@ import io.vnicsigner.dataplane.pipeline.DataplaneLimits;
 import io.vnicsigner.dataplane.pipeline.IdleStrategies;
 import io.vnicsigner.dataplane.pipeline.ThreadingMode;
 import io.vnicsigner.dataplane.port.PortSpecs;
+import io.vnicsigner.dataplane.sign.SignedRequests;
 import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
 import io.vnicsigner.dataplane.upstream.UpstreamRoute;
@@ -44,8 +45,8 @@ public final class ConfigLoader
         "tcpBuffers", "httpSessions", "idleTimeoutSeconds", "headerReadTimeoutSeconds", "verifyChecksums");
     private static final Set<String> FAULT_KEYS = Set.of("seed", "drop", "duplicate", "reorder");
     private static final Set<String> UPLINK_KEYS = Set.of("port");
-    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults", "imageDigest",
-        "tokens");
+    private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults",
+        "imageDigest", "signedRequests", "tokens");
     private static final Set<String> THREADING_KEYS = Set.of("mode", "idle");
 
     private ConfigLoader()
@@ -138,6 +139,13 @@ public final class ConfigLoader
             {
                 throw new ConfigException(digestNode.where() + "must be \"sha256:<64 hex digits>\"");
             }
+            final YamlNode signedNode = node.get("signedRequests");
+            final SignedRequests signedRequests =
+                SignedRequests.ofConfigName(signedNode.string(SignedRequests.REJECT.configName()));
+            if (signedRequests == null)
+            {
+                throw new ConfigException(signedNode.where() + "must be reject, pass or enrich");
+            }
             final YamlNode tokensNode = node.get("tokens");
             final String tokens = tokensNode.string("optional");
             if (!tokens.equals("optional") && !tokens.equals("required"))
@@ -149,7 +157,7 @@ public final class ConfigLoader
             unique(ips, ip, ipNode);
             unique(portOwners, port, portNode);
             instances.add(new InstanceConfig(
-                id, tenant, mac, ip, port, hopLimit, faults(node.get("faults")), imageDigest,
+                id, tenant, mac, ip, port, hopLimit, faults(node.get("faults")), imageDigest, signedRequests,
                 tokens.equals("required")));
         }
         final List<RouteConfig> routes = routes(root.get("routes"));

@@ -11,6 +11,7 @@ import io.vnicsigner.control.config.VnicConfig;
 import io.vnicsigner.dataplane.counters.CountersFile;
 import io.vnicsigner.dataplane.frame.MacAddress;
 import io.vnicsigner.dataplane.sign.InstanceServices;
+import io.vnicsigner.dataplane.sign.RequestHooks;
 import io.vnicsigner.dataplane.sign.SigningConfig;
 import io.vnicsigner.dataplane.sign.SigningIdentity;
 import io.vnicsigner.dataplane.sign.SigningRoute;
@@ -54,7 +55,18 @@ public final class Daemon implements AutoCloseable
     public static Daemon start(final VnicConfig config, final File dir, final ThreadingMode modeOverride)
         throws StartException
     {
-        final SigningConfig signing = withInstanceServices(signingConfig(config), config, dir);
+        return start(config, dir, modeOverride, RequestHooks.NONE);
+    }
+
+    /**
+     * As {@link #start(VnicConfig, File, ThreadingMode)}, with the policy, throttle and audit hooks the signing path
+     * calls (the control plane's; tests pass their own).
+     */
+    public static Daemon start(
+        final VnicConfig config, final File dir, final ThreadingMode modeOverride, final RequestHooks hooks)
+        throws StartException
+    {
+        final SigningConfig signing = withInstanceServices(signingConfig(config, hooks), config, dir);
         final List<Port> opened = new ArrayList<>();
         CountersFile countersFile = null;
         try
@@ -90,7 +102,7 @@ public final class Daemon implements AutoCloseable
     /**
      * Builds the routes (resolving each upstream host and loading its CA file) and each instance's signing identity.
      */
-    static SigningConfig signingConfig(final VnicConfig config) throws StartException
+    static SigningConfig signingConfig(final VnicConfig config, final RequestHooks hooks) throws StartException
     {
         if (config.routes().isEmpty())
         {
@@ -122,11 +134,12 @@ public final class Daemon implements AutoCloseable
                 if (tenant.id().equals(instance.tenant()))
                 {
                     identities.put(instance.id(), new SigningIdentity(tenant.id(), tenant.credentials(), IdentityHeaders.of(
-                        instance.id(), instance.tenant(), MacAddress.format(instance.mac()), instance.imageDigest())));
+                        instance.id(), instance.tenant(), MacAddress.format(instance.mac()), instance.imageDigest()),
+                        instance.signedRequests()));
                 }
             }
         }
-        return new SigningConfig(List.copyOf(routes), identities);
+        return new SigningConfig(List.copyOf(routes), identities, hooks);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import io.vnicsigner.control.daemon.CredentialExpiryWatch;
+import io.vnicsigner.dataplane.sign.SignedRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,11 @@ class SigningConfigLoaderTest
 
     private String config(final Path credentials, final String tenant, final String routeExtra)
     {
+        return config(credentials, tenant, routeExtra, "");
+    }
+
+    private String config(final Path credentials, final String tenant, final String routeExtra, final String instanceExtra)
+    {
         return """
             uplink: { port: "tap:vsup0" }
             instances:
@@ -31,6 +37,7 @@ class SigningConfigLoaderTest
                 mac: "52:54:00:00:00:01"
                 ip: 10.200.0.2
                 port: "tap:vsg1"
+            %s
             routes:
               - host: s3.local
                 upstream: http://127.0.0.1:18080
@@ -40,7 +47,7 @@ class SigningConfigLoaderTest
             tenants:
               - id: acme
                 credentialsFile: %s
-            """.formatted(tenant, routeExtra, credentials);
+            """.formatted(tenant, instanceExtra, routeExtra, credentials);
     }
 
     private Path credentials(final String mode) throws Exception
@@ -136,5 +143,19 @@ class SigningConfigLoaderTest
         final ConfigException hash = assertThrows(ConfigException.class,
             () -> ConfigLoader.parse(config(file, "acme", "    payload: hash")));
         assertTrue(hash.getMessage().startsWith("routes[0].payload: "), hash.getMessage());
+    }
+
+    @Test
+    void shouldReadSignedRequestsPerInstanceDefaultingToReject() throws Exception
+    {
+        final Path file = credentials("rw-------");
+        assertEquals(SignedRequests.REJECT, ConfigLoader.parse(config(file, "acme", "")).instances().get(0).signedRequests());
+        assertEquals(SignedRequests.ENRICH, ConfigLoader.parse(config(file, "acme", "", "    signedRequests: enrich"))
+            .instances().get(0).signedRequests());
+
+        final ConfigException bad = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(config(file, "acme", "", "    signedRequests: allow")));
+        assertTrue(bad.getMessage().startsWith("instances[0].signedRequests: must be reject, pass or enrich"),
+            bad.getMessage());
     }
 }

@@ -121,7 +121,8 @@ class InstanceServicesNamespaceTest
         assertEquals("403", status("-X", "PUT", "-H", "X-Vnic-Token-TTL-Seconds: 60",
             "-H", "x-FORWARDED-for: 10.0.0.9", url));
         assertEquals("200", status("-X", "PUT", "-H", "X-Vnic-Token-TTL-Seconds: 21600", url));
-        assertEquals(5, guest.counter(SystemCounter.LOCAL_REFUSED));
+        assertEquals(4, guest.counter(SystemCounter.LOCAL_REFUSED));
+        assertEquals(1, guest.counter(SystemCounter.FORWARDED_FOR_REFUSED));
     }
 
     @Test

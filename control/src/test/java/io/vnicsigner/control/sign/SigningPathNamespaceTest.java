@@ -4,7 +4,6 @@ import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
@@ -49,21 +48,11 @@ class SigningPathNamespaceTest
     static void startS3Proxy() throws Exception
     {
         NetnsLab.assumeCapable();
-        // The two providers start in parallel: each takes seconds to come up.
-        final java.util.concurrent.CompletableFuture<S3ProxyFixture> tls = java.util.concurrent.CompletableFuture
-            .supplyAsync(() ->
-            {
-                try
-                {
-                    return S3ProxyFixture.builder().credentials(ACCESS_KEY, SECRET).https(true).start();
-                }
-                catch (final java.io.IOException e)
-                {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        s3 = S3ProxyFixture.builder().credentials(ACCESS_KEY, SECRET).start();
-        s3Tls = tls.join();
+        final java.util.List<S3ProxyFixture> providers = S3ProxyFixture.startAll(
+            S3ProxyFixture.builder().credentials(ACCESS_KEY, SECRET),
+            S3ProxyFixture.builder().credentials(ACCESS_KEY, SECRET).https(true));
+        s3 = providers.get(0);
+        s3Tls = providers.get(1);
         final Path certs = Files.createTempDirectory("vnic-foreign-ca");
         foreignCa = certs.resolve("foreign.pem");
         S3ProxyFixture.makeSelfSignedCertificate(certs.resolve("foreign.p12"), foreignCa, "ip:127.0.0.1");
@@ -91,9 +80,7 @@ class SigningPathNamespaceTest
     @BeforeEach
     void startGuest() throws Exception
     {
-        final Path credentials = dir.toPath().resolve("acme.json");
-        Files.writeString(credentials, "{\"accessKeyId\":\"" + ACCESS_KEY + "\",\"secretAccessKey\":\"" + SECRET + "\"}");
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        final Path credentials = GuestLab.writeCredentials(dir.toPath().resolve("acme.json"), ACCESS_KEY, SECRET);
         final int downPort;
         try (ServerSocket socket = new ServerSocket(0))
         {
@@ -324,17 +311,7 @@ class SigningPathNamespaceTest
 
     private String curlTo(final String output, final String... args)
     {
-        final String[] command = new String[args.length + 8];
-        command[0] = "curl";
-        command[1] = "-sS";
-        command[2] = "-m";
-        command[3] = "20";
-        command[4] = "-o";
-        command[5] = output;
-        command[6] = "-w";
-        command[7] = "%{http_code}";
-        System.arraycopy(args, 0, command, 8, args.length);
-        return guest.inGuest(30, command).assertOk().output();
+        return guest.curlTo(0, output, args);
     }
 
     private static String sha256(final byte[] bytes) throws Exception

@@ -50,12 +50,15 @@ public enum SystemCounter
     HTTP_HEADER_TIMEOUTS(41, "HTTP connections reset: request head not complete within the header-read timeout"),
     HTTP_SESSIONS_EXHAUSTED(42, "HTTP requests that waited for a free parser (session pool empty)"),
     HTTP_RESPONSE_OVERFLOWS(43, "HTTP connections reset: a response did not fit the send buffer"),
-    SIGNED_REQUESTS(44, "Guest requests signed and forwarded upstream"),
+    SIGNED_REQUESTS(44, "Guest requests signed with the tenant's credentials and forwarded upstream"),
     SIGNING_REJECTED(45, "Guest requests refused before signing (x-vnic-* header, already signed, no credentials)"),
     UPSTREAM_FAILURES(46, "Upstream exchanges failed (guest answered 502/504 or reset)"),
     POLICY_DENIED(47, "Guest requests refused by the instance's policy"),
     THROTTLED(48, "Guest requests refused with 429 by the throttle"),
     AUDIT_FAILURES(49, "Guest requests refused with 503 because their audit record could not be appended"),
+    FORWARDED_FOR_REFUSED(55, "Guest requests refused with 403 because they carried X-Forwarded-For"),
+    SIGNED_REQUESTS_PASSED(56, "Guest-signed requests forwarded as they are (signedRequests: pass)"),
+    SIGNED_REQUESTS_ENRICHED(57, "Guest-signed requests forwarded with a countersignature (signedRequests: enrich)"),
     TOKEN_REJECTED(90, "Guest requests refused with 401: session token missing, expired, forged or another instance's"),
     LOCAL_REFUSED(91, "Token and identity requests refused (X-Forwarded-For, bad TTL, no identity)");
 

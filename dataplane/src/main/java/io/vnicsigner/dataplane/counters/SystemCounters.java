@@ -26,8 +26,10 @@ public final class SystemCounters
      */
     public static void register(final CountersManager manager)
     {
+        final SystemCounter[] byId = SystemCounter.values().clone();
+        java.util.Arrays.sort(byId, java.util.Comparator.comparingInt(SystemCounter::id));
         int next = 0;
-        for (final SystemCounter counter : SystemCounter.values())
+        for (final SystemCounter counter : byId)
         {
             for (; next < counter.id(); next++)
             {

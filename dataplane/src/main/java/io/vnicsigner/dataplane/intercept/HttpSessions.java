@@ -72,6 +72,8 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private static final byte[] NO_CREDENTIALS = ascii("no_credentials");
     private static final byte[] VNIC_HEADER = ascii("x_vnic_header_forbidden");
     private static final byte[] ALREADY_SIGNED = ascii("already_signed");
+    private static final byte[] FORWARDED_FOR = ascii("x_forwarded_for");
+    private static final byte[] NOT_COUNTERSIGNABLE = ascii("not_countersignable");
     private static final byte[] POLICY = ascii("policy");
     private static final byte[] TOKEN_MISSING = ascii("token_missing");
     private static final byte[] TOKEN_INVALID = ascii("token_invalid");
@@ -438,6 +440,11 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 {
                     return beginExchange(connId, session);
                 }
+                if (RequestSigner.hasForwardedFor(parser.request()))
+                {
+                    refuse(parser.request(), null, RequestSigner.FORWARDED_FOR);
+                    return false;
+                }
                 final int instanceRoute = instanceEndpoints.route(parser.request());
                 if (instanceRoute != InstanceEndpoints.NOT_MINE)
                 {
@@ -515,6 +522,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         final int routeIndex = signer.route(request);
         final SigningIdentity identity = identities.get(endpoint.remoteIp(connId));
         final AuditHook audit = hooks.audit();
+        if (RequestSigner.hasForwardedFor(request))
+        {
+            audit.onRequest(identity, request, routeIndex, 403, "x_forwarded_for", nowNs);
+            refuse(request, null, RequestSigner.FORWARDED_FOR);
+            return false;
+        }
         if (routeIndex < 0)
         {
             counters.increment(SystemCounter.HTTP_RESPONSES_404);
@@ -584,7 +597,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             writer.errorResponse(431, null, -1, true, request);
             return false;
         }
-        counters.increment(SystemCounter.SIGNED_REQUESTS);
+        counters.increment(switch (signer.disposition())
+        {
+            case RequestSigner.PASSED -> SystemCounter.SIGNED_REQUESTS_PASSED;
+            case RequestSigner.ENRICHED -> SystemCounter.SIGNED_REQUESTS_ENRICHED;
+            default -> SystemCounter.SIGNED_REQUESTS;
+        });
         session.auditId = auditId;
         session.startNs = nowNs;
         session.exchangeId = exchangeId;
@@ -599,12 +617,15 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
 
     private void refuse(final HttpRequest request, final byte[] error, final int code)
     {
-        counters.increment(SystemCounter.SIGNING_REJECTED);
+        counters.increment(code == RequestSigner.FORWARDED_FOR ?
+            SystemCounter.FORWARDED_FOR_REFUSED : SystemCounter.SIGNING_REJECTED);
         final int status = refusalStatus(code);
         final byte[] name = error != null ? error : switch (code)
         {
             case RequestSigner.VNIC_HEADER -> VNIC_HEADER;
             case RequestSigner.ALREADY_SIGNED -> ALREADY_SIGNED;
+            case RequestSigner.FORWARDED_FOR -> FORWARDED_FOR;
+            case RequestSigner.NOT_COUNTERSIGNABLE -> NOT_COUNTERSIGNABLE;
             default -> null;
         };
         writer.errorResponse(status, name, -1, true, request);
@@ -615,7 +636,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         return switch (code)
         {
             case RequestSigner.VNIC_HEADER -> 400;
-            case RequestSigner.ALREADY_SIGNED -> 403;
+            case RequestSigner.ALREADY_SIGNED, RequestSigner.FORWARDED_FOR, RequestSigner.NOT_COUNTERSIGNABLE -> 403;
             default -> 431;
         };
     }
@@ -626,6 +647,8 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         {
             case RequestSigner.VNIC_HEADER -> "x_vnic_header_forbidden";
             case RequestSigner.ALREADY_SIGNED -> "already_signed";
+            case RequestSigner.FORWARDED_FOR -> "x_forwarded_for";
+            case RequestSigner.NOT_COUNTERSIGNABLE -> "not_countersignable";
             default -> "head_too_large";
         };
     }

@@ -12,9 +12,9 @@ import io.vnicsigner.signer.token.SessionTokens;
  * The signing IP's own answers to an instance: {@code PUT /vnic/v1/token} mints a session token for
  * {@code X-Vnic-Token-TTL-Seconds} (1..21600) seconds, {@code GET /vnic/v1/identity} returns the instance's identity
  * document with its signature in {@code X-Vnic-Signature}, and {@link #checkToken} guards the signing path of
- * instances that require tokens. Both endpoints refuse a request carrying {@code X-Forwarded-For} (403), as a
- * request relayed by a proxy inside the guest must not obtain a token. These are rare requests: minting and
- * checking allocate (see {@link SessionTokens}).
+ * instances that require tokens. A request carrying {@code X-Forwarded-For} never gets here: the sessions refuse
+ * it first (403), so a request relayed by a proxy inside the guest cannot obtain a token. These are rare
+ * requests: minting and checking allocate (see {@link SessionTokens}).
  */
 final class InstanceEndpoints
 {
@@ -31,14 +31,12 @@ final class InstanceEndpoints
     private static final byte[] IDENTITY_PATH = ascii("/vnic/v1/identity");
     private static final byte[] TTL_HEADER = ascii("x-vnic-token-ttl-seconds");
     private static final byte[] TOKEN_HEADER = ascii("x-vnic-token");
-    private static final byte[] FORWARDED_FOR = ascii("x-forwarded-for");
     private static final byte[] CONTENT_TYPE = ascii("Content-Type");
     private static final byte[] TEXT = ascii("text/plain");
     private static final byte[] JSON = ascii("application/json");
     private static final byte[] TTL_RESPONSE_HEADER = ascii("X-Vnic-Token-TTL-Seconds");
     private static final byte[] SIGNATURE_HEADER = ascii("X-Vnic-Signature");
     private static final byte[] BAD_TTL = ascii("bad_token_ttl");
-    private static final byte[] FORWARDED = ascii("forwarded_for");
     private static final byte[] NO_IDENTITY = ascii("no_identity");
     private static final byte[] NOT_OFFERED = ascii("tokens_not_offered");
 
@@ -74,11 +72,6 @@ final class InstanceEndpoints
         final int route, final HttpRequest request, final SigningIdentity instance, final long nowNs,
         final boolean close, final HttpResponseWriter writer)
     {
-        if (request.indexOf(FORWARDED_FOR) >= 0)
-        {
-            writer.errorResponse(403, FORWARDED, -1, close, request);
-            return 403;
-        }
         if (instance == null)
         {
             writer.errorResponse(403, NO_IDENTITY, -1, close, request);

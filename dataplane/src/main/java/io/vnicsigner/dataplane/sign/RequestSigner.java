@@ -1,8 +1,11 @@
 package io.vnicsigner.dataplane.sign;
 
 import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 import io.vnicsigner.dataplane.http.HttpRequest;
+import io.vnicsigner.signer.identity.Countersigner;
 import io.vnicsigner.signer.sigv4.PayloadMode;
 import io.vnicsigner.signer.sigv4.SigV4Signer;
 import io.vnicsigner.signer.sigv4.SignMode;
@@ -12,11 +15,18 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Turns a guest's parsed request head into the signed head sent upstream: route lookup, refusal of
- * {@code x-vnic-*} headers and of requests that arrive signed, hop-by-hop and guest auth headers dropped, the
- * upstream's {@code Host}, the identity headers, and a SigV4 signature. Bodies are signed as
- * {@code UNSIGNED-PAYLOAD} (the empty hash when there is none) so that they can stream; a chunked body stays
- * chunked. Not thread-safe.
+ * Turns a guest's parsed request head into the head sent upstream: route lookup, refusal of {@code x-vnic-*} and
+ * {@code X-Forwarded-For} headers, hop-by-hop fields dropped (the fixed ones of RFC 9110 §7.6.1 and those the guest
+ * names in {@code Connection}), then one of three:
+ * <ul>
+ * <li>an unsigned request is signed: guest auth fields dropped, {@code Host} set (the upstream's for exact-host and
+ * prefix routes, the guest's for {@code *.suffix} routes, which are virtual hosts), the identity headers added, and
+ * a SigV4 signature;</li>
+ * <li>a request the guest signed follows {@link SigningIdentity#signedRequests()}: refused, passed as it is (with the
+ * guest's {@code Host}), or passed with the identity headers and {@code x-vnic-countersignature} added.</li>
+ * </ul>
+ * Bodies are signed as {@code UNSIGNED-PAYLOAD} (the empty hash when there is none) so that they can stream; a
+ * chunked body stays chunked. Not thread-safe.
  */
 public final class RequestSigner
 {
@@ -28,11 +38,30 @@ public final class RequestSigner
     public static final int ALREADY_SIGNED = -3;
     /** The signed head does not fit its buffer or the signer's bounds: 431. */
     public static final int TOO_LARGE = -4;
+    /** The guest sent {@code X-Forwarded-For} (any case): 403, as IMDSv2 does against SSRF through proxies. */
+    public static final int FORWARDED_FOR = -5;
+    /**
+     * The policy is {@code enrich} but the request cannot be countersigned: it is presigned (no
+     * {@code Authorization}) or has no {@code X-Amz-Date}: 403.
+     */
+    public static final int NOT_COUNTERSIGNABLE = -6;
+
+    /** {@link #disposition()}: the last head was signed with the tenant's credentials. */
+    public static final int SIGNED = 0;
+    /** {@link #disposition()}: the last head was the guest's own signed request, passed as it is. */
+    public static final int PASSED = 1;
+    /** {@link #disposition()}: the last head was the guest's signed request with a countersignature added. */
+    public static final int ENRICHED = 2;
+
+    /** Bound on cached countersigning keys; the cache is emptied when full (after reloads replace identities). */
+    private static final int MAX_COUNTERSIGNERS = 4096;
 
     private static final byte[] VNIC_PREFIX = ascii("x-vnic-");
     private static final byte[] X_VNIC_TOKEN = ascii("x-vnic-token");
+    private static final byte[] X_FORWARDED_FOR = ascii("x-forwarded-for");
     private static final byte[] X_AMZ_SIGNATURE = ascii("X-Amz-Signature=");
     private static final byte[] AUTHORIZATION = ascii("authorization");
+    private static final byte[] CONNECTION = ascii("connection");
     private static final byte[] HOST = ascii("host");
     private static final byte[] HTTP_1_1 = ascii(" HTTP/1.1\r\n");
     private static final byte[] COLON_SPACE = ascii(": ");
@@ -41,15 +70,20 @@ public final class RequestSigner
     private static final byte[] TRANSFER_ENCODING_CHUNKED = ascii("transfer-encoding: chunked\r\n");
 
     /**
-     * Not forwarded: the hop-by-hop fields of RFC 9110 §7.6.1 (and the obsolete proxy ones), {@code Expect}
-     * (the guest got its 100 from us), {@code Host} (replaced), and the auth fields the signer writes itself.
+     * Never forwarded: the hop-by-hop fields of RFC 9110 §7.6.1 (and the obsolete proxy ones), {@code Expect} (the
+     * guest got its 100 from us) and {@code Host} (written once, after the other fields).
      */
-    private static final byte[][] DROPPED =
+    private static final byte[][] HOP_BY_HOP =
     {
-        ascii("connection"), ascii("keep-alive"), ascii("proxy-connection"), ascii("te"), ascii("trailer"),
+        CONNECTION, ascii("keep-alive"), ascii("proxy-connection"), ascii("te"), ascii("trailer"),
         ascii("transfer-encoding"), ascii("upgrade"), ascii("proxy-authorization"), ascii("proxy-authenticate"),
-        ascii("expect"), HOST, AUTHORIZATION, ascii("x-amz-date"), ascii("x-amz-content-sha256"),
-        ascii("x-amz-security-token"),
+        ascii("expect"), HOST,
+    };
+
+    /** Not forwarded when the dataplane signs: the auth fields the signer writes itself. */
+    private static final byte[][] SIGNER_OWNED =
+    {
+        AUTHORIZATION, ascii("x-amz-date"), ascii("x-amz-content-sha256"), ascii("x-amz-security-token"),
     };
 
     private final SigningRoute[] routes;
@@ -57,6 +91,8 @@ public final class RequestSigner
     private final SigV4Signer signer = new SigV4Signer();
     private final SignedOutput output = new SignedOutput();
     private final byte[] scratch = new byte[SigningRequest.DEFAULT_ARENA_BYTES];
+    private final Map<SigningIdentity, Countersigner> countersigners = new IdentityHashMap<>();
+    private int disposition = SIGNED;
 
     public RequestSigner(final SigningRoute[] routes)
     {
@@ -70,20 +106,8 @@ public final class RequestSigner
     public int route(final HttpRequest request)
     {
         final DirectBuffer buffer = request.buffer();
-        int hostOffset;
-        int hostLength;
-        if (request.isAbsoluteForm())
-        {
-            hostOffset = request.authorityOffset();
-            hostLength = request.authorityLength();
-        }
-        else
-        {
-            final int index = request.hostIndex();
-            hostOffset = index < 0 ? 0 : request.headerValueOffset(index);
-            hostLength = index < 0 ? 0 : request.headerValueLength(index);
-        }
-        hostLength = withoutPort(buffer, hostOffset, hostLength);
+        final int hostOffset = hostOffset(request);
+        final int hostLength = withoutPort(buffer, hostOffset, hostLength(request));
         for (int i = 0; i < routes.length; i++)
         {
             if (routes[i].matches(buffer, hostOffset, hostLength, request.pathOffset(), request.pathLength()))
@@ -95,7 +119,24 @@ public final class RequestSigner
     }
 
     /**
-     * Writes the signed request head (request line, headers, empty line) for {@code routeIndex}.
+     * Whether the request carries {@code X-Forwarded-For} in any case; such requests are refused everywhere at the
+     * signing IP, local endpoints included.
+     */
+    public static boolean hasForwardedFor(final HttpRequest request)
+    {
+        final DirectBuffer buffer = request.buffer();
+        for (int i = 0, count = request.headerCount(); i < count; i++)
+        {
+            if (nameIs(buffer, request.headerNameOffset(i), request.headerNameLength(i), X_FORWARDED_FOR))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes the request head to forward (request line, headers, empty line) for {@code routeIndex}.
      *
      * @return the head's length, or a negative code of this class.
      */
@@ -104,7 +145,24 @@ public final class RequestSigner
         final MutableDirectBuffer dst, final int dstOffset, final int dstCapacity)
     {
         final DirectBuffer buffer = request.buffer();
-        if (request.indexOf(AUTHORIZATION) >= 0 || queryHas(request, X_AMZ_SIGNATURE))
+        boolean connectionOptions = false;
+        for (int i = 0, count = request.headerCount(); i < count; i++)
+        {
+            final int nameOffset = request.headerNameOffset(i);
+            final int nameLength = request.headerNameLength(i);
+            if (startsWithIgnoreCase(buffer, nameOffset, nameLength, VNIC_PREFIX) &&
+                !nameIs(buffer, nameOffset, nameLength, X_VNIC_TOKEN))
+            {
+                return VNIC_HEADER;
+            }
+            if (nameIs(buffer, nameOffset, nameLength, X_FORWARDED_FOR))
+            {
+                return FORWARDED_FOR;
+            }
+            connectionOptions |= nameIs(buffer, nameOffset, nameLength, CONNECTION);
+        }
+        final boolean guestSigned = request.indexOf(AUTHORIZATION) >= 0 || queryHas(request, X_AMZ_SIGNATURE);
+        if (guestSigned && identity.signedRequests() == SignedRequests.REJECT)
         {
             return ALREADY_SIGNED;
         }
@@ -120,16 +178,11 @@ public final class RequestSigner
         {
             final int nameOffset = request.headerNameOffset(i);
             final int nameLength = request.headerNameLength(i);
-            if (startsWithIgnoreCase(buffer, nameOffset, nameLength, VNIC_PREFIX))
-            {
-                // The session token is ours to check (done before signing) and never goes upstream.
-                if (nameLength == X_VNIC_TOKEN.length && startsWithIgnoreCase(buffer, nameOffset, nameLength, X_VNIC_TOKEN))
-                {
-                    continue;
-                }
-                return VNIC_HEADER;
-            }
-            if (isDropped(buffer, nameOffset, nameLength))
+            // The session token was checked before signing and never goes upstream.
+            if (nameIs(buffer, nameOffset, nameLength, X_VNIC_TOKEN) ||
+                isListed(buffer, nameOffset, nameLength, HOP_BY_HOP) ||
+                (!guestSigned && isListed(buffer, nameOffset, nameLength, SIGNER_OWNED)) ||
+                (connectionOptions && isNamedInConnection(request, nameOffset, nameLength)))
             {
                 continue;
             }
@@ -145,8 +198,15 @@ public final class RequestSigner
                 return TOO_LARGE;
             }
         }
-        final byte[] host = route.upstreamHost();
-        if (!view.addHeader(HOST, 0, HOST.length, host, 0, host.length) || !identity.identityHeaders().addTo(view))
+        if (!addHost(request, route, guestSigned))
+        {
+            return TOO_LARGE;
+        }
+        if (guestSigned)
+        {
+            return forwardSigned(request, identity, dst, dstOffset, dstCapacity);
+        }
+        if (!identity.identityHeaders().addTo(view))
         {
             return TOO_LARGE;
         }
@@ -157,17 +217,153 @@ public final class RequestSigner
         {
             return TOO_LARGE;
         }
-        return writeHead(dst, dstOffset, dstCapacity, request.isChunked());
+        disposition = SIGNED;
+        return writeHead(dst, dstOffset, dstCapacity, request.isChunked(), true);
+    }
+
+    /** {@link #SIGNED}, {@link #PASSED} or {@link #ENRICHED}: what the last successful {@link #signHead} did. */
+    public int disposition()
+    {
+        return disposition;
+    }
+
+    /** The guest's own signed request, as it is ({@code pass}) or countersigned ({@code enrich}). */
+    private int forwardSigned(
+        final HttpRequest request, final SigningIdentity identity, final MutableDirectBuffer dst, final int dstOffset,
+        final int dstCapacity)
+    {
+        if (identity.signedRequests() == SignedRequests.ENRICH)
+        {
+            if (!identity.identityHeaders().addTo(view))
+            {
+                return TOO_LARGE;
+            }
+            final int code = countersigner(identity).countersign(view);
+            if (code == Countersigner.ERR_MISSING_HEADER)
+            {
+                return NOT_COUNTERSIGNABLE;
+            }
+            if (code != Countersigner.OK)
+            {
+                return TOO_LARGE;
+            }
+            disposition = ENRICHED;
+        }
+        else
+        {
+            disposition = PASSED;
+        }
+        return writeHead(dst, dstOffset, dstCapacity, request.isChunked(), false);
+    }
+
+    private Countersigner countersigner(final SigningIdentity identity)
+    {
+        Countersigner countersigner = countersigners.get(identity);
+        if (countersigner == null)
+        {
+            if (countersigners.size() >= MAX_COUNTERSIGNERS)
+            {
+                countersigners.clear();
+            }
+            countersigner = new Countersigner(identity.credentials(), identity.identityHeaders().identity());
+            countersigners.put(identity, countersigner);
+        }
+        return countersigner;
+    }
+
+    /**
+     * The one {@code Host} sent upstream. The guest's (the URL's authority for absolute-form), as sent, when the
+     * guest signed the request (its signature covers it) or when the route is a {@code *.suffix} one (a virtual
+     * host: the name says which resource, e.g. the S3 bucket); otherwise, and when the guest sent none, the
+     * upstream's.
+     */
+    private boolean addHost(final HttpRequest request, final SigningRoute route, final boolean guestSigned)
+    {
+        final int length = hostLength(request);
+        if (length > 0 && (guestSigned || route.isSuffix()))
+        {
+            if (length > scratch.length)
+            {
+                return false;
+            }
+            request.buffer().getBytes(hostOffset(request), scratch, 0, length);
+            return view.addHeader(HOST, 0, HOST.length, scratch, 0, length);
+        }
+        final byte[] host = route.upstreamHost();
+        return view.addHeader(HOST, 0, HOST.length, host, 0, host.length);
+    }
+
+    private static int hostOffset(final HttpRequest request)
+    {
+        if (request.isAbsoluteForm())
+        {
+            return request.authorityOffset();
+        }
+        final int index = request.hostIndex();
+        return index < 0 ? 0 : request.headerValueOffset(index);
+    }
+
+    private static int hostLength(final HttpRequest request)
+    {
+        if (request.isAbsoluteForm())
+        {
+            return request.authorityLength();
+        }
+        final int index = request.hostIndex();
+        return index < 0 ? 0 : request.headerValueLength(index);
+    }
+
+    /**
+     * Whether a {@code Connection} header of the request names this field (RFC 9110 §7.6.1: a proxy removes the
+     * fields the connection options name). Options are comma-separated tokens, compared ignoring case.
+     */
+    private static boolean isNamedInConnection(final HttpRequest request, final int nameOffset, final int nameLength)
+    {
+        final DirectBuffer buffer = request.buffer();
+        for (int h = 0, count = request.headerCount(); h < count; h++)
+        {
+            if (!nameIs(buffer, request.headerNameOffset(h), request.headerNameLength(h), CONNECTION))
+            {
+                continue;
+            }
+            final int end = request.headerValueOffset(h) + request.headerValueLength(h);
+            int i = request.headerValueOffset(h);
+            while (i < end)
+            {
+                while (i < end && isListSeparator(buffer.getByte(i)))
+                {
+                    i++;
+                }
+                final int start = i;
+                while (i < end && !isListSeparator(buffer.getByte(i)))
+                {
+                    i++;
+                }
+                if (i - start == nameLength && equalsIgnoreCase(buffer, start, buffer, nameOffset, nameLength))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isListSeparator(final byte b)
+    {
+        return b == ',' || b == ' ' || b == '\t';
     }
 
     /**
      * @param chunked whether the body goes up chunked, as the guest sent it: the caller re-frames the de-chunked
      *                slices, and {@code Transfer-Encoding}, hop-by-hop, stays outside the signature.
      */
-    private int writeHead(final MutableDirectBuffer dst, final int offset, final int capacity, final boolean chunked)
+    private int writeHead(
+        final MutableDirectBuffer dst, final int offset, final int capacity, final boolean chunked,
+        final boolean authorization)
     {
-        int length = view.methodLength() + 1 + view.targetLength() + HTTP_1_1.length + AUTHORIZATION_LINE.length +
-            output.authorizationLength() + 2 * CRLF.length + (chunked ? TRANSFER_ENCODING_CHUNKED.length : 0);
+        int length = view.methodLength() + 1 + view.targetLength() + HTTP_1_1.length + CRLF.length +
+            (authorization ? AUTHORIZATION_LINE.length + output.authorizationLength() + CRLF.length : 0) +
+            (chunked ? TRANSFER_ENCODING_CHUNKED.length : 0);
         for (int i = 0, count = view.headerCount(); i < count; i++)
         {
             length += view.nameLength(i) + COLON_SPACE.length + view.valueLength(i) + CRLF.length;
@@ -189,9 +385,12 @@ public final class RequestSigner
             o = put(dst, o, arena, view.valueOffset(i), view.valueLength(i));
             o = put(dst, o, CRLF, 0, CRLF.length);
         }
-        o = put(dst, o, AUTHORIZATION_LINE, 0, AUTHORIZATION_LINE.length);
-        o = put(dst, o, output.authorization(), 0, output.authorizationLength());
-        o = put(dst, o, CRLF, 0, CRLF.length);
+        if (authorization)
+        {
+            o = put(dst, o, AUTHORIZATION_LINE, 0, AUTHORIZATION_LINE.length);
+            o = put(dst, o, output.authorization(), 0, output.authorizationLength());
+            o = put(dst, o, CRLF, 0, CRLF.length);
+        }
         if (chunked)
         {
             o = put(dst, o, TRANSFER_ENCODING_CHUNKED, 0, TRANSFER_ENCODING_CHUNKED.length);
@@ -243,16 +442,40 @@ public final class RequestSigner
         return offset + n;
     }
 
-    private static boolean isDropped(final DirectBuffer buffer, final int offset, final int length)
+    private static boolean isListed(final DirectBuffer buffer, final int offset, final int length, final byte[][] names)
     {
-        for (final byte[] name : DROPPED)
+        for (final byte[] name : names)
         {
-            if (name.length == length && startsWithIgnoreCase(buffer, offset, length, name))
+            if (nameIs(buffer, offset, length, name))
             {
                 return true;
             }
         }
         return false;
+    }
+
+    /** {@code lowerName} must be lower case. */
+    private static boolean nameIs(final DirectBuffer buffer, final int offset, final int length, final byte[] lowerName)
+    {
+        return lowerName.length == length && startsWithIgnoreCase(buffer, offset, length, lowerName);
+    }
+
+    private static boolean equalsIgnoreCase(
+        final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (lower(a.getByte(aOffset + i)) != lower(b.getByte(bOffset + i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte lower(final byte b)
+    {
+        return b >= 'A' && b <= 'Z' ? (byte)(b + ('a' - 'A')) : b;
     }
 
     private static boolean queryHas(final HttpRequest request, final byte[] parameter)

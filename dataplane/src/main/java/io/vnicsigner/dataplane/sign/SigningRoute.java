@@ -73,6 +73,16 @@ public final class SigningRoute
         return hostLength == host.length && regionEquals(buffer, hostOffset, host, host.length, true);
     }
 
+    /**
+     * Whether this is a {@code *.suffix} route. Its requests keep the guest's {@code Host}: under a suffix the name
+     * itself picks the resource (an S3 bucket in virtual-hosted style), so replacing it would sign and send the
+     * request for another resource. The connection still goes to {@link #upstream()}.
+     */
+    public boolean isSuffix()
+    {
+        return suffix;
+    }
+
     public UpstreamRoute upstream()
     {
         return upstream;
@@ -93,7 +103,10 @@ public final class SigningRoute
         return uriMode;
     }
 
-    /** The {@code Host} value sent upstream: the upstream's host, with its port unless it is the scheme's default. */
+    /**
+     * The {@code Host} value sent upstream for exact-host and prefix routes: the upstream's host, with its port unless
+     * it is the scheme's default.
+     */
     public byte[] upstreamHost()
     {
         return upstreamHost;

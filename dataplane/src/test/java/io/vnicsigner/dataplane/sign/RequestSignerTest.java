@@ -8,6 +8,9 @@ import io.vnicsigner.dataplane.http.HttpRequestParser;
 import io.vnicsigner.dataplane.upstream.UpstreamRoute;
 import io.vnicsigner.signer.identity.IdentityHeaders;
 import io.vnicsigner.signer.sigv4.Credentials;
+import io.vnicsigner.signer.sigv4.SigningRequest;
+import io.vnicsigner.signer.verify.ReasonCode;
+import io.vnicsigner.signer.verify.SigV4Verifier;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +24,8 @@ class RequestSignerTest
     private static final SigningIdentity ACME = new SigningIdentity(
         "acme", Credentials.of("AKIDACME", "secret".getBytes(StandardCharsets.US_ASCII)),
         IdentityHeaders.of("i-demo1", "acme", "52:54:00:00:00:01", "sha256:" + "0".repeat(64)));
+    private static final SigningIdentity PASSING = new SigningIdentity(
+        ACME.tenant(), ACME.credentials(), ACME.identityHeaders(), SignedRequests.PASS);
 
     private final RequestSigner signer = new RequestSigner(new SigningRoute[]
     {
@@ -41,9 +46,14 @@ class RequestSignerTest
 
     private String sign(final String head)
     {
+        return sign(head, ACME);
+    }
+
+    private String sign(final String head, final SigningIdentity identity)
+    {
         final HttpRequest request = parse(head);
         final int route = signer.route(request);
-        final int length = signer.signHead(request, route, ACME, TIME, out, 0, out.capacity());
+        final int length = signer.signHead(request, route, identity, TIME, out, 0, out.capacity());
         assertTrue(length > 0, "signed, code " + length);
         return out.getStringWithoutLengthAscii(0, length);
     }
@@ -124,9 +134,100 @@ class RequestSignerTest
         assertFalse(head.contains("transfer-encoding;"), "not in SignedHeaders: " + head);
     }
 
+    @Test
+    void shouldDropTheFieldsTheGuestNamesInConnection()
+    {
+        final String head = sign("GET /b/k HTTP/1.1\r\nHost: s3.local\r\nConnection: keep-alive, X-Trace ,\tFoo\r\n" +
+            "x-trace: 1\r\nFOO: 2\r\nX-Kept: 3\r\nConnection: close,x-other\r\nX-Other: 4\r\nX-Foo: 5\r\n\r\n");
+
+        assertTrue(head.contains("\r\nx-kept: 3\r\n"), head);
+        assertTrue(head.contains("\r\nx-foo: 5\r\n"), "a name that only contains an option stays: " + head);
+        for (final String dropped : new String[] {"x-trace", "\r\nfoo:", "x-other", "connection"})
+        {
+            assertFalse(head.toLowerCase().contains(dropped), dropped + " named in Connection: " + head);
+        }
+        assertFalse(head.contains("x-trace;") || head.contains(";foo;"), "nor signed: " + head);
+    }
+
+    @Test
+    void shouldRefuseXForwardedForInAnyCase()
+    {
+        assertEquals(RequestSigner.FORWARDED_FOR, code("GET /b HTTP/1.1\r\nHost: s3.local\r\nx-FORWARDED-for: 1\r\n\r\n"));
+        assertTrue(RequestSigner.hasForwardedFor(parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n")));
+        assertFalse(RequestSigner.hasForwardedFor(parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Fort: 1\r\n\r\n")));
+    }
+
+    @Test
+    void shouldKeepTheGuestsHostOnASuffixRouteAndSignIt()
+    {
+        final String head = sign("PUT /photo.jpg HTTP/1.1\r\nHost: Photos.Buckets.Test\r\nContent-Length: 1\r\n\r\n");
+
+        assertTrue(head.startsWith("PUT /photo.jpg HTTP/1.1\r\n"), head);
+        assertTrue(head.contains("\r\nhost: Photos.Buckets.Test\r\n"), "the bucket's virtual host: " + head);
+        assertFalse(head.contains("127.0.0.1"), head);
+        assertTrue(head.contains("SignedHeaders=content-length;host;"), head);
+        final String absolute = sign("GET http://b.buckets.test:8080/k HTTP/1.1\r\nHost: other\r\n\r\n");
+        assertTrue(absolute.contains("\r\nhost: b.buckets.test:8080\r\n"), "the URL's authority: " + absolute);
+        assertFalse(absolute.contains("other"), absolute);
+    }
+
+    @Test
+    void shouldPassAGuestSignedRequestAsItIsWithoutHopByHopFields()
+    {
+        final String sent = "PUT /b/k?x=1 HTTP/1.1\r\nHost: s3.local\r\nAuthorization: AWS4-HMAC-SHA256 Credential=G\r\n" +
+            "X-Amz-Date: 20150830T123600Z\r\nX-Amz-Content-Sha256: UNSIGNED-PAYLOAD\r\nContent-Length: 3\r\n" +
+            "Connection: keep-alive, x-hop\r\nX-Hop: 1\r\nExpect: 100-continue\r\nTE: trailers\r\n\r\n";
+        final String head = sign(sent, PASSING);
+
+        assertEquals("PUT /b/k?x=1 HTTP/1.1\r\nauthorization: AWS4-HMAC-SHA256 Credential=G\r\n" +
+            "x-amz-date: 20150830T123600Z\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\ncontent-length: 3\r\n" +
+            "host: s3.local\r\n\r\n", head, "the guest's Host, auth fields and signature, nothing added");
+        assertEquals(RequestSigner.PASSED, signer.disposition());
+        assertTrue(sign("GET /b/k?X-Amz-Signature=00 HTTP/1.1\r\nHost: s3.local\r\n\r\n", PASSING)
+            .startsWith("GET /b/k?X-Amz-Signature=00 HTTP/1.1\r\n"), "a presigned one too");
+        assertEquals(RequestSigner.VNIC_HEADER,
+            code("GET /b HTTP/1.1\r\nHost: s3.local\r\nAuthorization: x\r\nX-Vnic-Mac: 1\r\n\r\n", PASSING));
+    }
+
+    @Test
+    void shouldEnrichAGuestSignedRequestWithIdentityAndAVerifiableCountersignature()
+    {
+        final SigningIdentity enriching = new SigningIdentity(ACME.tenant(), ACME.credentials(),
+            ACME.identityHeaders(), SignedRequests.ENRICH);
+        final String head = sign("GET /b/k HTTP/1.1\r\nHost: s3.local\r\nAuthorization: AWS4-HMAC-SHA256 Credential=G\r\n" +
+            "X-Amz-Date: 20150830T123600Z\r\n\r\n", enriching);
+
+        assertEquals(RequestSigner.ENRICHED, signer.disposition());
+        assertTrue(head.contains("\r\nauthorization: AWS4-HMAC-SHA256 Credential=G\r\n"), head);
+        assertTrue(head.contains("\r\nhost: s3.local\r\n"), head);
+        assertTrue(head.contains("\r\nx-vnic-identity: " + ACME.identityHeaders().identity() + "\r\n"), head);
+        final SigningRequest forwarded = new SigningRequest();
+        forwarded.method("GET");
+        forwarded.target("/b/k");
+        for (final String line : head.split("\r\n"))
+        {
+            final int colon = line.indexOf(": ");
+            if (colon > 0 && !line.startsWith("GET "))
+            {
+                forwarded.addHeader(line.substring(0, colon), line.substring(colon + 2));
+            }
+        }
+        assertEquals(ReasonCode.OK, new SigV4Verifier(accessKeyId -> null)
+            .verifyCountersignature(forwarded, ACME.credentials()), head);
+        assertEquals(ReasonCode.BAD_SIGNATURE, new SigV4Verifier(accessKeyId -> null)
+            .verifyCountersignature(forwarded, Credentials.of("AKIDACME", "other".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(RequestSigner.NOT_COUNTERSIGNABLE,
+            code("GET /b/k?X-Amz-Signature=00 HTTP/1.1\r\nHost: s3.local\r\n\r\n", enriching), "presigned");
+    }
+
     private int code(final String head)
     {
+        return code(head, ACME);
+    }
+
+    private int code(final String head, final SigningIdentity identity)
+    {
         final HttpRequest request = parse(head);
-        return signer.signHead(request, signer.route(request), ACME, TIME, out, 0, out.capacity());
+        return signer.signHead(request, signer.route(request), identity, TIME, out, 0, out.capacity());
     }
 }

@@ -125,6 +125,50 @@ public final class S3ProxyFixture implements AutoCloseable
         }
     }
 
+    /**
+     * Starts several S3Proxies at once (each takes seconds to come up), in the builders' order; if one fails, those
+     * that started are closed again.
+     */
+    public static List<S3ProxyFixture> startAll(final Builder... builders) throws IOException
+    {
+        final List<java.util.concurrent.CompletableFuture<S3ProxyFixture>> starting = new ArrayList<>();
+        for (final Builder builder : builders)
+        {
+            starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    return builder.start();
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            }));
+        }
+        final List<S3ProxyFixture> started = new ArrayList<>();
+        RuntimeException failure = null;
+        for (final java.util.concurrent.CompletableFuture<S3ProxyFixture> future : starting)
+        {
+            try
+            {
+                started.add(future.join());
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = failure == null ? ex : failure;
+            }
+        }
+        if (failure != null)
+        {
+            started.forEach(S3ProxyFixture::close);
+            final Throwable cause = failure.getCause() instanceof UncheckedIOException unchecked ?
+                unchecked.getCause() : failure.getCause();
+            throw cause instanceof IOException io ? io : new IOException("S3Proxy did not start", failure);
+        }
+        return started;
+    }
+
     public int port()
     {
         return port;
