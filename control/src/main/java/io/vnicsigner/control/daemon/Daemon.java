@@ -12,6 +12,7 @@ import io.vnicsigner.dataplane.counters.CountersFile;
 import io.vnicsigner.dataplane.frame.MacAddress;
 import io.vnicsigner.dataplane.sign.SigningConfig;
 import io.vnicsigner.dataplane.sign.SigningIdentity;
+import io.vnicsigner.dataplane.sign.PayloadPolicy;
 import io.vnicsigner.dataplane.sign.SigningRoute;
 import io.vnicsigner.dataplane.upstream.UpstreamRoute;
 import io.vnicsigner.signer.identity.IdentityHeaders;
@@ -107,9 +108,10 @@ public final class Daemon implements AutoCloseable
             {
                 throw new StartException("cannot use upstream " + route.upstream() + ": " + e.getMessage());
             }
-            routes.add(route.host() != null ?
+            routes.add((route.host() != null ?
                 SigningRoute.forHost(route.host(), upstream, route.service(), route.region()) :
-                SigningRoute.forPrefix(route.prefix(), upstream, route.service(), route.region()));
+                SigningRoute.forPrefix(route.prefix(), upstream, route.service(), route.region()))
+                .withPayload(PayloadPolicy.parse(route.payload())));
         }
         final java.util.Map<String, SigningIdentity> identities = new java.util.HashMap<>();
         for (final InstanceConfig instance : config.instances())

@@ -55,7 +55,12 @@ public enum SystemCounter
     UPSTREAM_FAILURES(46, "Upstream exchanges failed (guest answered 502/504 or reset)"),
     POLICY_DENIED(47, "Guest requests refused by the instance's policy"),
     THROTTLED(48, "Guest requests refused with 429 by the throttle"),
-    AUDIT_FAILURES(49, "Guest requests refused with 503 because their audit record could not be appended");
+    AUDIT_FAILURES(49, "Guest requests refused with 503 because their audit record could not be appended"),
+    PAYLOADS_HASHED(50, "Request bodies held and signed with their SHA-256 (x-amz-content-sha256)"),
+    PAYLOADS_UNSIGNED(51, "Request bodies signed as UNSIGNED-PAYLOAD (streamed, or held only to be de-chunked)"),
+    BODY_POOL_FALLBACKS(52, "payload: auto bodies streamed as UNSIGNED-PAYLOAD because the body pool was exhausted"),
+    BODY_POOL_EXHAUSTED(53, "Guest requests refused with 503: body pool exhausted (payload: hash, or chunked)"),
+    BODY_TOO_LARGE(54, "Signed requests refused with 413: held body above the buffered-body limit");
 
     private final int id;
     private final String label;

@@ -3,7 +3,6 @@ package io.vnicsigner.dataplane.sign;
 import java.nio.charset.StandardCharsets;
 
 import io.vnicsigner.dataplane.http.HttpRequest;
-import io.vnicsigner.signer.sigv4.PayloadMode;
 import io.vnicsigner.signer.sigv4.SigV4Signer;
 import io.vnicsigner.signer.sigv4.SignMode;
 import io.vnicsigner.signer.sigv4.SignedOutput;
@@ -14,9 +13,9 @@ import org.agrona.MutableDirectBuffer;
 /**
  * Turns a guest's parsed request head into the signed head sent upstream: route lookup, refusal of
  * {@code x-vnic-*} headers and of requests that arrive signed, hop-by-hop and guest auth headers dropped, the
- * upstream's {@code Host}, the identity headers, and a SigV4 signature. Bodies are signed as
- * {@code UNSIGNED-PAYLOAD} (the empty hash when there is none) so that they can stream; a chunked body stays
- * chunked. Not thread-safe.
+ * upstream's {@code Host}, the identity headers, and a SigV4 signature. The body is signed as the caller's
+ * {@link SignedPayload} says (its SHA-256, {@code UNSIGNED-PAYLOAD} or the empty hash); a chunked body goes up
+ * de-chunked with the {@code Content-Length} it gives. Not thread-safe.
  */
 public final class RequestSigner
 {
@@ -37,7 +36,6 @@ public final class RequestSigner
     private static final byte[] COLON_SPACE = ascii(": ");
     private static final byte[] CRLF = ascii("\r\n");
     private static final byte[] AUTHORIZATION_LINE = ascii("authorization: ");
-    private static final byte[] TRANSFER_ENCODING_CHUNKED = ascii("transfer-encoding: chunked\r\n");
 
     /**
      * Not forwarded: the hop-by-hop fields of RFC 9110 §7.6.1 (and the obsolete proxy ones), {@code Expect}
@@ -93,14 +91,21 @@ public final class RequestSigner
         return NO_ROUTE;
     }
 
+    /** The body signing policy of the route at {@code routeIndex} (from {@link #route}). */
+    public PayloadPolicy payload(final int routeIndex)
+    {
+        return routes[routeIndex].payload();
+    }
+
     /**
      * Writes the signed request head (request line, headers, empty line) for {@code routeIndex}.
      *
+     * @param payload how the body is signed, and the {@code Content-Length} of a de-chunked one.
      * @return the head's length, or a negative code of this class.
      */
     public int signHead(
         final HttpRequest request, final int routeIndex, final SigningIdentity identity, final long epochMillis,
-        final MutableDirectBuffer dst, final int dstOffset, final int dstCapacity)
+        final MutableDirectBuffer dst, final int dstOffset, final int dstCapacity, final SignedPayload payload)
     {
         final DirectBuffer buffer = request.buffer();
         if (request.indexOf(AUTHORIZATION) >= 0 || queryHas(request, X_AMZ_SIGNATURE))
@@ -144,24 +149,23 @@ public final class RequestSigner
         {
             return TOO_LARGE;
         }
-        view.payloadMode(request.isChunked() || request.contentLength() > 0 ? PayloadMode.UNSIGNED : PayloadMode.EMPTY);
+        if (!payload.applyTo(view))
+        {
+            return TOO_LARGE;
+        }
         final int result = signer.sign(view, identity.credentials(), route.region(), route.service(),
             SignMode.HEADER, route.uriMode(), epochMillis, output);
         if (result != SigV4Signer.OK)
         {
             return TOO_LARGE;
         }
-        return writeHead(dst, dstOffset, dstCapacity, request.isChunked());
+        return writeHead(dst, dstOffset, dstCapacity);
     }
 
-    /**
-     * @param chunked whether the body goes up chunked, as the guest sent it: the caller re-frames the de-chunked
-     *                slices, and {@code Transfer-Encoding}, hop-by-hop, stays outside the signature.
-     */
-    private int writeHead(final MutableDirectBuffer dst, final int offset, final int capacity, final boolean chunked)
+    private int writeHead(final MutableDirectBuffer dst, final int offset, final int capacity)
     {
         int length = view.methodLength() + 1 + view.targetLength() + HTTP_1_1.length + AUTHORIZATION_LINE.length +
-            output.authorizationLength() + 2 * CRLF.length + (chunked ? TRANSFER_ENCODING_CHUNKED.length : 0);
+            output.authorizationLength() + 2 * CRLF.length;
         for (int i = 0, count = view.headerCount(); i < count; i++)
         {
             length += view.nameLength(i) + COLON_SPACE.length + view.valueLength(i) + CRLF.length;
@@ -186,10 +190,6 @@ public final class RequestSigner
         o = put(dst, o, AUTHORIZATION_LINE, 0, AUTHORIZATION_LINE.length);
         o = put(dst, o, output.authorization(), 0, output.authorizationLength());
         o = put(dst, o, CRLF, 0, CRLF.length);
-        if (chunked)
-        {
-            o = put(dst, o, TRANSFER_ENCODING_CHUNKED, 0, TRANSFER_ENCODING_CHUNKED.length);
-        }
         o = put(dst, o, CRLF, 0, CRLF.length);
         return o - offset;
     }
