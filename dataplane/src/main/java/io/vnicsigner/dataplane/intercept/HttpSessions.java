@@ -124,6 +124,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         boolean hashBody;
         SigningIdentity identity;
         final BufferedBody body;
+        final SlabPool slabs;
+        /** A response head kept until the guest's send buffer has room for it, or {@link SlabPool#NONE}. */
+        int headSlab = SlabPool.NONE;
+        int headLength;
+        /** The provider's response ended while its head was still kept. */
+        boolean completePending;
         int framing;
         long auditId = AuditHook.NOT_RECORDED;
         long startNs;
@@ -131,10 +137,11 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         long bytesDown;
         int status;
 
-        Session(final HttpRequestParser parser, final BufferedBody body)
+        Session(final HttpRequestParser parser, final BufferedBody body, final SlabPool slabs)
         {
             this.parser = parser;
             this.body = body;
+            this.slabs = slabs;
         }
 
         void clearExchange()
@@ -151,6 +158,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             {
                 body.clear();
             }
+            if (headSlab != SlabPool.NONE)
+            {
+                slabs.release(headSlab);
+                headSlab = SlabPool.NONE;
+            }
+            completePending = false;
             framing = FRAMING_NONE;
             auditId = AuditHook.NOT_RECORDED;
             bytesUp = 0;
@@ -206,7 +219,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         for (int i = 0; i < sessions; i++)
         {
             free.add(new Session(new HttpRequestParser(limits, bodyLimit),
-                bodyPool == null ? null : new BufferedBody(bodyPool, maxBufferedBody)));
+                bodyPool == null ? null : new BufferedBody(bodyPool, maxBufferedBody), bodyPool));
         }
         // IntArrayQueue refuses capacities below its minimum (8), which small test configs ask for.
         this.waiting = new IntArrayQueue(Math.max(8, maxConnections), IntArrayQueue.DEFAULT_NULL_VALUE);
@@ -331,10 +344,13 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             session.connId = connId;
             active.put(connId, session);
         }
-        if (session.exchangeId != NO_EXCHANGE && peerFin)
+        if (session.headSlab != SlabPool.NONE)
         {
-            session.closeAfter = true;
+            flushHead(session); // the exchange continues (or completes) from there; pipelined input waits
+            return;
         }
+        // A FIN does not end the exchange in flight, nor requests already received behind it: once the last
+        // response is relayed, serve sees the FIN again in the TCP state and closes.
         if (!pump(connId, session))
         {
             release(connId);
@@ -862,15 +878,50 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         session.closeAfter |= !session.requestFinished || session.parser.shouldClose();
         writer.connection(session.closeAfter, request.version()).endHeaders();
         final int length = writer.position();
-        if (writer.hasOverflowed() || endpoint.writable(session.connId) < length + CHUNK_RESERVE ||
-            endpoint.write(session.connId, out, 0, length) != length)
+        session.headRelayed = true;
+        if (!writer.hasOverflowed() && endpoint.writable(session.connId) >= length + CHUNK_RESERVE &&
+            endpoint.write(session.connId, out, 0, length) == length)
+        {
+            return;
+        }
+        // The guest has not read earlier responses yet (a request is parsed with only HEADROOM free): keep the
+        // head in a slab of the body pool and relay it when there is room; the body waits in the connector.
+        final int slab = writer.hasOverflowed() || length > bodyPool.slabLength() ? SlabPool.NONE : bodyPool.acquire();
+        if (slab == SlabPool.NONE)
         {
             counters.increment(SystemCounter.HTTP_RESPONSE_OVERFLOWS);
             upstream.abort(exchangeId);
             resetGuest(session);
             return;
         }
-        session.headRelayed = true;
+        bodyPool.buffer().putBytes(bodyPool.offset(slab), out, 0, length);
+        session.headSlab = slab;
+        session.headLength = length;
+        endpoint.awaitWritable(session.connId, length + CHUNK_RESERVE);
+    }
+
+    /** Relays a kept response head if the guest's send buffer now has room, and a response that ended meanwhile. */
+    private void flushHead(final Session session)
+    {
+        final int connId = session.connId;
+        final int writable = endpoint.writable(connId);
+        if (writable < 0)
+        {
+            return;
+        }
+        if (writable < session.headLength + CHUNK_RESERVE)
+        {
+            endpoint.awaitWritable(connId, session.headLength + CHUNK_RESERVE);
+            return;
+        }
+        endpoint.write(connId, bodyPool.buffer(), bodyPool.offset(session.headSlab), session.headLength);
+        bodyPool.release(session.headSlab);
+        session.headSlab = SlabPool.NONE;
+        if (session.completePending)
+        {
+            session.completePending = false;
+            finishResponse(session);
+        }
     }
 
     public int onResponseBody(final int exchangeId, final DirectBuffer buffer, final int offset, final int length)
@@ -879,6 +930,10 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         if (session == null)
         {
             return length;
+        }
+        if (session.headSlab != SlabPool.NONE)
+        {
+            return 0; // the head goes first; the connector offers the body again
         }
         final int writable = endpoint.writable(session.connId);
         if (writable < 0)
@@ -910,6 +965,16 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         {
             return;
         }
+        if (session.headSlab != SlabPool.NONE)
+        {
+            session.completePending = true; // finished by flushHead
+            return;
+        }
+        finishResponse(session);
+    }
+
+    private void finishResponse(final Session session)
+    {
         final int connId = session.connId;
         if (session.framing == FRAMING_CHUNKED)
         {
@@ -927,7 +992,8 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         }
         else
         {
-            serve(connId, false); // the next pipelined request, if any
+            // The next pipelined request, if any; a FIN received meanwhile closes once they are all answered.
+            serve(connId, endpoint.state(connId) == TcpState.CLOSE_WAIT);
         }
     }
 
@@ -1021,7 +1087,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         if (session != null)
         {
             session.stalled = false;
-            if (session.exchangeId != NO_EXCHANGE)
+            if (session.exchangeId != NO_EXCHANGE && !session.completePending)
             {
                 // The guest went away mid-exchange: drop the provider connection too.
                 byExchange.remove(session.exchangeId);
