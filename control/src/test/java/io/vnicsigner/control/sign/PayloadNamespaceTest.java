@@ -63,8 +63,13 @@ class PayloadNamespaceTest
     @BeforeEach
     void startGuest() throws Exception
     {
+        startGuest("");
+    }
+
+    private void startGuest(final String limits) throws Exception
+    {
         final Path credentials = SignedGuest.credentialsFile(dir.toPath(), "acme", ACCESS_KEY, SECRET);
-        guest = new GuestLab(dir, "", """
+        guest = new GuestLab(dir, "", limits + """
             routes:
               - host: s3.local
                 upstream: %s
@@ -178,6 +183,35 @@ class PayloadNamespaceTest
         assertEquals(2, guest.counter(SystemCounter.BODY_TOO_LARGE), guest.stats());
         assertEquals(0, guest.counter(SystemCounter.SIGNED_REQUESTS), "nothing reached the provider");
         assertTrue(Files.notExists(s3.objectPath("payload-bucket", "too-big")));
+    }
+
+    @Test
+    void shouldStreamAnAutoBodyAndRefuseAHashBodyWhenTheBodyPoolIsExhausted() throws Exception
+    {
+        guest.close();
+        guest = null;
+        // One 64 KiB slab: a 100 KiB body cannot be held.
+        startGuest("limits:\n  bodyPoolBytes: 65536\n");
+        final byte[] body = random(100 * 1024, 4);
+        final Path file = Files.write(dir.toPath().resolve("hundred-kib"), body);
+
+        assertEquals("200", curl.curl("-X", "PUT", "--data-binary", "@" + file, "-H", "Host: s3.local",
+            BASE + "/payload-bucket/fallback"), guest.stats());
+        assertArrayEquals(body, Files.readAllBytes(s3.objectPath("payload-bucket", "fallback")));
+        assertEquals(1, guest.counter(SystemCounter.BODY_POOL_FALLBACKS), guest.stats());
+        assertEquals(1, guest.counter(SystemCounter.PAYLOADS_UNSIGNED), guest.stats());
+
+        final NetnsLab.Result refused = guest.inGuest(30, "curl", "-sS", "-m", "20", "-D", "-", "-o", "/dev/null",
+            "-X", "PUT", "--data-binary", "@" + file, "-H", "Host: hash.local", BASE + "/payload-bucket/refused");
+        assertTrue(refused.output().startsWith("HTTP/1.1 503"), refused.output());
+        assertTrue(refused.output().toLowerCase(java.util.Locale.ROOT).contains("retry-after: 1"), refused.output());
+        assertEquals(1, guest.counter(SystemCounter.BODY_POOL_EXHAUSTED), guest.stats());
+        assertTrue(Files.notExists(s3.objectPath("payload-bucket", "refused")));
+
+        final Path small = Files.write(dir.toPath().resolve("small"), random(1000, 5));
+        assertEquals("200", curl.curl("-X", "PUT", "--data-binary", "@" + small, "-H", "Host: hash.local",
+            BASE + "/payload-bucket/small"), "the slab came back to the pool: " + guest.stats());
+        assertEquals(1, guest.counter(SystemCounter.PAYLOADS_HASHED), guest.stats());
     }
 
     private static byte[] random(final int size, final long seed)
