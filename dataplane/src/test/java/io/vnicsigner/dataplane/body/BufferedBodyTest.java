@@ -129,4 +129,36 @@ class BufferedBodyTest
         body.append(new UnsafeBuffer(second), 0, second.length);
         assertEquals(sha256(second), hashHex(body));
     }
+
+    @Test
+    void shouldNotAllocateWhileHoldingHashingAndSendingInSteadyState()
+    {
+        final SlabPool pool = new SlabPool(64 * SLAB, SLAB);
+        final BufferedBody body = new BufferedBody(pool, 32 * SLAB);
+        final UnsafeBuffer src = new UnsafeBuffer(org.agrona.BufferUtil.allocateDirectAligned(3000, 64));
+        final byte[] hex = new byte[64];
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean clean = false;
+        for (int round = 0; round < 5 && !clean; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 1_000; i++)
+            {
+                body.reserve(5 * SLAB);
+                for (int n = 0; n < 9; n++)
+                {
+                    body.append(src, 0, 3000);
+                }
+                body.hashHex(hex, 0);
+                while (!body.isDrained())
+                {
+                    body.advance(Math.min(700, body.sliceLength()));
+                }
+                body.clear();
+            }
+            clean = threads.getCurrentThreadAllocatedBytes() - before == 0;
+        }
+        assertTrue(clean, "holding a body allocated in every round");
+    }
 }
