@@ -558,6 +558,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 {
                     counters.increment(SystemCounter.BODY_TOO_LARGE);
                 }
+                if (session.holdingBody)
+                {
+                    // Admitted at its head (policy, throttle), so the refusal of its body is recorded.
+                    hooks.audit().onRequest(session.identity, parser.request(), session.route, parser.errorStatus(),
+                        parser.errorStatus() == 413 ? "body_too_large" : "malformed_body", nowNs);
+                }
                 writer.parseErrorResponse(parser);
                 return false;
             }
