@@ -20,6 +20,7 @@ import io.vnicsigner.dataplane.port.PortSpecs;
 import io.vnicsigner.dataplane.sign.SignedRequests;
 import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
+import io.vnicsigner.dataplane.sign.PayloadPolicy;
 import io.vnicsigner.dataplane.upstream.UpstreamRoute;
 import io.vnicsigner.signer.identity.InstanceIdentity;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -42,7 +43,8 @@ public final class ConfigLoader
     /** The image digest of an instance that does not declare one: all zeros, meaning "unknown image". */
     public static final String UNKNOWN_IMAGE_DIGEST = "sha256:" + "0".repeat(64);
     private static final Set<String> LIMIT_KEYS = Set.of("connections", "connectionsPerInstance", "halfOpen",
-        "tcpBuffers", "httpSessions", "idleTimeoutSeconds", "headerReadTimeoutSeconds", "verifyChecksums");
+        "tcpBuffers", "httpSessions", "idleTimeoutSeconds", "headerReadTimeoutSeconds", "verifyChecksums",
+        "maxBufferedBodyBytes", "bodyPoolBytes");
     private static final Set<String> FAULT_KEYS = Set.of("seed", "drop", "duplicate", "reorder");
     private static final Set<String> UPLINK_KEYS = Set.of("port");
     private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults",
@@ -240,10 +242,10 @@ public final class ConfigLoader
                 throw new ConfigException(caNode.where() + "applies only to an https:// upstream");
             }
             final YamlNode payloadNode = route.get("payload");
-            final String payload = payloadNode.string("unsigned");
-            if (!payload.equals("unsigned") && !payload.equals("auto"))
+            final String payload = payloadNode.string("auto");
+            if (PayloadPolicy.parse(payload) == null)
             {
-                throw new ConfigException(payloadNode.where() + "must be unsigned or auto ('" + payload +
+                throw new ConfigException(payloadNode.where() + "must be hash, unsigned or auto ('" + payload +
                     "': hash is not supported yet)");
             }
             final int connectTimeoutMs = route.get("connectTimeoutMs").integer((int)java.util.concurrent.TimeUnit
@@ -292,7 +294,9 @@ public final class ConfigLoader
             node.get("httpSessions").integer(d.httpSessions(), 1, 100_000),
             seconds(node.get("idleTimeoutSeconds"), d.idleTimeoutNs()),
             seconds(node.get("headerReadTimeoutSeconds"), d.headerReadTimeoutNs()),
-            node.get("verifyChecksums").bool(d.verifyChecksums()));
+            node.get("verifyChecksums").bool(d.verifyChecksums()),
+            node.get("maxBufferedBodyBytes").integer((int)d.maxBufferedBody(), 0, Integer.MAX_VALUE),
+            node.get("bodyPoolBytes").integer((int)d.bodyPoolBytes(), 64 * 1024, Integer.MAX_VALUE));
     }
 
     private static long seconds(final YamlNode node, final long defaultNs) throws ConfigException

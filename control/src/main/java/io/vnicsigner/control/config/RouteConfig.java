@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * One route: which requests it takes ({@code host}, exact or {@code *.suffix}, or a path {@code prefix}; exactly one
  * is set), the provider URL ({@code http} or {@code https}, with an optional CA file), and what they are signed for.
  *
- * @param payload           {@code unsigned} or {@code auto}; both sign bodies as {@code UNSIGNED-PAYLOAD} today.
+ * @param payload           {@code hash}, {@code unsigned} or {@code auto} (the default); see {@code PayloadPolicy}.
  * @param connectTimeoutMs  TCP connect plus TLS handshake; past it the guest gets 504 (default 2 s).
  * @param responseTimeoutMs provider inactivity while an exchange waits on it; past it the guest gets 504
  *                          (default 30 s).

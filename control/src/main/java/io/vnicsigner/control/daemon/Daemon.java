@@ -14,6 +14,7 @@ import io.vnicsigner.dataplane.sign.InstanceServices;
 import io.vnicsigner.dataplane.sign.RequestHooks;
 import io.vnicsigner.dataplane.sign.SigningConfig;
 import io.vnicsigner.dataplane.sign.SigningIdentity;
+import io.vnicsigner.dataplane.sign.PayloadPolicy;
 import io.vnicsigner.dataplane.sign.SigningRoute;
 import io.vnicsigner.dataplane.upstream.UpstreamRoute;
 import io.vnicsigner.signer.identity.IdentityDocument;
@@ -122,9 +123,10 @@ public final class Daemon implements AutoCloseable
             {
                 throw new StartException("cannot use upstream " + route.upstream() + ": " + e.getMessage());
             }
-            routes.add(route.host() != null ?
+            routes.add((route.host() != null ?
                 SigningRoute.forHost(route.host(), upstream, route.service(), route.region()) :
-                SigningRoute.forPrefix(route.prefix(), upstream, route.service(), route.region()));
+                SigningRoute.forPrefix(route.prefix(), upstream, route.service(), route.region()))
+                .withPayload(PayloadPolicy.parse(route.payload())));
         }
         final java.util.Map<String, SigningIdentity> identities = new java.util.HashMap<>();
         for (final InstanceConfig instance : config.instances())

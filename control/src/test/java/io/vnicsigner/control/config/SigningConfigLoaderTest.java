@@ -67,7 +67,7 @@ class SigningConfigLoaderTest
         assertEquals("s3.local", route.host());
         assertNull(route.prefix());
         assertEquals("http://127.0.0.1:18080", route.upstream());
-        assertEquals("unsigned", route.payload());
+        assertEquals("auto", route.payload(), "hash up to the buffered-body limit by default");
         assertEquals("AKID", config.tenants().get(0).credentials().accessKeyId());
         assertEquals(ConfigLoader.UNKNOWN_IMAGE_DIGEST, config.instances().get(0).imageDigest());
         assertFalse(config.tenants().get(0).toString().contains(SECRET), "the secret is never printed");
@@ -133,16 +133,31 @@ class SigningConfigLoaderTest
     }
 
     @Test
-    void shouldRefuseARouteWithBothHostAndPrefixAndAnUnsupportedPayload() throws Exception
+    void shouldRefuseARouteWithBothHostAndPrefixAndAnUnknownPayload() throws Exception
     {
         final Path file = credentials("rw-------");
         final ConfigException both = assertThrows(ConfigException.class,
             () -> ConfigLoader.parse(config(file, "acme", "    prefix: /s3/")));
         assertTrue(both.getMessage().startsWith("routes[0]: needs exactly one of host"), both.getMessage());
 
-        final ConfigException hash = assertThrows(ConfigException.class,
-            () -> ConfigLoader.parse(config(file, "acme", "    payload: hash")));
-        assertTrue(hash.getMessage().startsWith("routes[0].payload: "), hash.getMessage());
+        final ConfigException sha = assertThrows(ConfigException.class,
+            () -> ConfigLoader.parse(config(file, "acme", "    payload: sha256")));
+        assertTrue(sha.getMessage().startsWith("routes[0].payload: must be hash, unsigned or auto"), sha.getMessage());
+    }
+
+    @Test
+    void shouldLoadEveryPayloadPolicyAndTheBodyLimits() throws Exception
+    {
+        final Path file = credentials("rw-------");
+        for (final String policy : new String[] {"hash", "unsigned", "auto"})
+        {
+            assertEquals(policy, ConfigLoader.parse(config(file, "acme", "    payload: " + policy)).routes().get(0)
+                .payload());
+        }
+        final VnicConfig config = ConfigLoader.parse(config(file, "acme", "") +
+            "limits: { maxBufferedBodyBytes: 1048576, bodyPoolBytes: 4194304 }\n");
+        assertEquals(1_048_576, config.limits().maxBufferedBody());
+        assertEquals(4_194_304, config.limits().bodyPoolBytes());
     }
 
     @Test

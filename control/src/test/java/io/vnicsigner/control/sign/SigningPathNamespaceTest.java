@@ -4,12 +4,11 @@ import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Random;
 
 import io.vnicsigner.control.testing.GuestLab;
 import io.vnicsigner.control.testing.NetnsLab;
+import io.vnicsigner.control.testing.SignedGuest;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import io.vnicsigner.dataplane.testing.S3ProxyFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.vnicsigner.control.testing.GuestLab.SIGNING_IP;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +30,7 @@ class SigningPathNamespaceTest
 {
     private static final String ACCESS_KEY = "AKIDACMETEST";
     private static final String SECRET = "acme-secret-never-in-the-guest";
-    private static final String BASE = "http://" + SIGNING_IP;
+    private static final String BASE = SignedGuest.BASE;
 
     private static S3ProxyFixture s3;
     private static S3ProxyFixture s3Tls;
@@ -42,6 +40,7 @@ class SigningPathNamespaceTest
     File dir;
 
     private GuestLab guest;
+    private SignedGuest curl;
     private ServerSocket silent;
 
     @BeforeAll
@@ -80,7 +79,7 @@ class SigningPathNamespaceTest
     @BeforeEach
     void startGuest() throws Exception
     {
-        final Path credentials = GuestLab.writeCredentials(dir.toPath().resolve("acme.json"), ACCESS_KEY, SECRET);
+        final Path credentials = SignedGuest.credentialsFile(dir.toPath(), "acme", ACCESS_KEY, SECRET);
         final int downPort;
         try (ServerSocket socket = new ServerSocket(0))
         {
@@ -122,6 +121,7 @@ class SigningPathNamespaceTest
                 credentialsFile: %s
             """.formatted(s3.endpoint(), downPort, silent.getLocalPort(), silent.getLocalPort(), s3Tls.endpoint(),
             s3Tls.caCertificate(), s3Tls.endpoint(), foreignCa, credentials));
+        curl = new SignedGuest(guest);
     }
 
     @AfterEach
@@ -148,7 +148,7 @@ class SigningPathNamespaceTest
             BASE + "/demo-bucket/hello.txt"), guest.stats());
         assertEquals("200", curlTo(fetched.toString(), "-H", "Host: s3.local", BASE + "/demo-bucket/hello.txt"));
 
-        assertEquals(sha256(body), sha256(Files.readAllBytes(fetched)), "GET returns the bytes PUT");
+        assertEquals(SignedGuest.sha256(body), SignedGuest.sha256(Files.readAllBytes(fetched)), "GET returns the bytes PUT");
         assertArrayEquals(body, Files.readAllBytes(s3.objectPath("demo-bucket", "hello.txt")), "stored byte-exact");
         assertEquals(3, guest.counter(SystemCounter.SIGNED_REQUESTS));
     }
@@ -184,23 +184,6 @@ class SigningPathNamespaceTest
         assertEquals("204", curl("-X", "DELETE", "-H", "Host: s3.local", object));
         assertEquals("404", curl("-H", "Host: s3.local", object), "the provider's 404, relayed");
         assertTrue(Files.notExists(s3.objectPath("tiny-bucket", "one.txt")));
-    }
-
-    @Test
-    void shouldForwardAChunkedUploadChunkedAndRelayTheProvidersAnswer() throws Exception
-    {
-        s3.createBucket("chunked-bucket");
-        final byte[] body = new byte[3 * 1024 * 1024 + 5];
-        new Random(7).nextBytes(body);
-        final Path file = Files.write(dir.toPath().resolve("chunked"), body);
-        final Path answer = dir.toPath().resolve("answer.xml");
-
-        // S3, like S3Proxy, wants a length for PutObject: the signed chunked upload reaches it and is refused there.
-        // Buffering bodies to give them a length (payload: auto) is not done yet.
-        assertEquals("411", curlTo(answer.toString(), "-X", "PUT", "-H", "Transfer-Encoding: chunked",
-            "--data-binary", "@" + file, "-H", "Host: s3.local", BASE + "/chunked-bucket/chunked.bin"));
-        assertTrue(Files.readString(answer).contains("<Code>MissingContentLength</Code>"), Files.readString(answer));
-        assertEquals(1, guest.counter(SystemCounter.SIGNED_REQUESTS));
     }
 
     @Test
@@ -303,19 +286,13 @@ class SigningPathNamespaceTest
         assertEquals("502", curl("-H", "Host: foreign-ca.local", BASE + "/tls-bucket/tls.txt"));
     }
 
-    /** Runs curl in the guest and returns the status code it got. */
     private String curl(final String... args)
     {
-        return curlTo("/dev/null", args);
+        return curl.curl(args);
     }
 
     private String curlTo(final String output, final String... args)
     {
-        return guest.curlTo(0, output, args);
-    }
-
-    private static String sha256(final byte[] bytes) throws Exception
-    {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return curl.curlTo(output, args);
     }
 }

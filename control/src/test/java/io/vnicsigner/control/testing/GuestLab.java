@@ -180,17 +180,23 @@ public final class GuestLab implements AutoCloseable
     /** Runs curl in guest {@code index}, the body to {@code output}, and returns the HTTP status it got. */
     public String curlTo(final int index, final String output, final String... args)
     {
+        return curlTimed(index, 30, output, args);
+    }
+
+    /** As {@link #curlTo}, for transfers that may take up to {@code timeoutSeconds}. */
+    public String curlTimed(final int index, final int timeoutSeconds, final String output, final String... args)
+    {
         final String[] command = new String[args.length + 8];
         command[0] = "curl";
         command[1] = "-sS";
         command[2] = "-m";
-        command[3] = "20";
+        command[3] = Integer.toString(Math.max(1, timeoutSeconds - 10));
         command[4] = "-o";
         command[5] = output;
         command[6] = "-w";
         command[7] = "%{http_code}";
         System.arraycopy(args, 0, command, 8, args.length);
-        return inGuest(index, 30, command).assertOk().output();
+        return inGuest(index, timeoutSeconds, command).assertOk().output();
     }
 
     public void close()

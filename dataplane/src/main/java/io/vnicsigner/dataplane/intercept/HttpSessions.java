@@ -2,6 +2,8 @@ package io.vnicsigner.dataplane.intercept;
 
 import java.util.ArrayDeque;
 
+import io.vnicsigner.dataplane.body.BufferedBody;
+import io.vnicsigner.dataplane.body.SlabPool;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.http.HttpLimits;
@@ -11,9 +13,11 @@ import io.vnicsigner.dataplane.http.HttpResponseWriter;
 import io.vnicsigner.dataplane.http.LocalEndpoints;
 import io.vnicsigner.dataplane.sign.AuditHook;
 import io.vnicsigner.dataplane.sign.InstanceServices;
+import io.vnicsigner.dataplane.sign.PayloadPolicy;
 import io.vnicsigner.dataplane.sign.PolicyHook;
 import io.vnicsigner.dataplane.sign.RequestHooks;
 import io.vnicsigner.dataplane.sign.RequestSigner;
+import io.vnicsigner.dataplane.sign.SignedPayload;
 import io.vnicsigner.dataplane.sign.SigningIdentity;
 import io.vnicsigner.dataplane.tcp.TcpEndpoint;
 import io.vnicsigner.dataplane.tcp.TcpEvent;
@@ -45,6 +49,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * dataplane; the endpoint's per-connection buffers bound everything. Upstream, the guest's body is consumed only
  * as fast as the connector's request buffer drains, and response bytes are taken from the connector only as far
  * as the guest's send buffer has room, so a slow side on either end holds at most one buffer per exchange.
+ * <p>
+ * Bodies are signed as the route's {@link PayloadPolicy} says. A body that is hashed, and every chunked body (the
+ * provider needs a {@code Content-Length}), is first held in a {@link BufferedBody} from a {@link SlabPool} shared
+ * by all connections: policy and throttle run when its head arrives, signing, the audit append and the exchange
+ * when its last byte has arrived; then it is sent from the slabs as the connector's request buffer drains. The
+ * parser's body limit gives 413 to a held body above the buffered-body limit.
  */
 public final class HttpSessions implements TcpEventHandler, UpstreamHandler
 {
@@ -54,8 +64,6 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private static final int HEAD_CAPACITY = 48 * 1024;
     /** Room for a chunk's size line and CRLF, plus the last chunk, kept free when relaying a chunked body. */
     private static final int CHUNK_RESERVE = 24;
-    /** A slice's size line and CRLF (at most 12), plus the last chunk (5), with margin. */
-    private static final int UPLOAD_CHUNK_RESERVE = 32;
     private static final int NO_EXCHANGE = -1;
     private static final int FRAMING_NONE = 0;
     private static final int FRAMING_LENGTH = 1;
@@ -78,6 +86,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private static final byte[] TOKEN_MISSING = ascii("token_missing");
     private static final byte[] TOKEN_INVALID = ascii("token_invalid");
     private static final byte[] AUDIT_UNAVAILABLE = ascii("audit_unavailable");
+    private static final byte[] BODY_POOL_EXHAUSTED = ascii("body_pool_exhausted");
 
     private final TcpEndpoint endpoint;
     private final SystemCounters counters;
@@ -93,8 +102,9 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private final RequestSigner signer;
     private final Int2ObjectHashMap<SigningIdentity> identities;
     private final UnsafeBuffer head = new UnsafeBuffer(BufferUtil.allocateDirectAligned(HEAD_CAPACITY, 64));
-    private final UnsafeBuffer framed = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK + HEADROOM, 64));
-    private final HttpResponseWriter framer = new HttpResponseWriter();
+    private final SignedPayload payload = new SignedPayload();
+    private final SlabPool bodyPool;
+    private final long maxBufferedBody;
     private final Int2ObjectHashMap<Session> byExchange = new Int2ObjectHashMap<>();
     private final ArrayDeque<Session> stalledUploads;
     private UpstreamConnector upstream;
@@ -112,7 +122,20 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         boolean headRelayed;
         boolean closeAfter;
         boolean stalled;
-        boolean chunkedUpload;
+        /** The body is being held (its exchange begins at its end). */
+        boolean holdingBody;
+        /** The held body is being sent; the request is finished once it is drained. */
+        boolean sendingBody;
+        /** Whether the held body is signed with its hash (else {@code UNSIGNED-PAYLOAD}). */
+        boolean hashBody;
+        SigningIdentity identity;
+        final BufferedBody body;
+        final SlabPool slabs;
+        /** A response head kept until the guest's send buffer has room for it, or {@link SlabPool#NONE}. */
+        int headSlab = SlabPool.NONE;
+        int headLength;
+        /** The provider's response ended while its head was still kept. */
+        boolean completePending;
         int framing;
         long auditId = AuditHook.NOT_RECORDED;
         long startNs;
@@ -120,9 +143,11 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         long bytesDown;
         int status;
 
-        Session(final HttpRequestParser parser)
+        Session(final HttpRequestParser parser, final BufferedBody body, final SlabPool slabs)
         {
             this.parser = parser;
+            this.body = body;
+            this.slabs = slabs;
         }
 
         void clearExchange()
@@ -131,7 +156,20 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             requestFinished = false;
             headRelayed = false;
             closeAfter = false;
-            chunkedUpload = false;
+            holdingBody = false;
+            sendingBody = false;
+            hashBody = false;
+            identity = null;
+            if (body != null)
+            {
+                body.clear();
+            }
+            if (headSlab != SlabPool.NONE)
+            {
+                slabs.release(headSlab);
+                headSlab = SlabPool.NONE;
+            }
+            completePending = false;
             framing = FRAMING_NONE;
             auditId = AuditHook.NOT_RECORDED;
             bytesUp = 0;
@@ -161,18 +199,33 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         final int maxConnections, final long headerReadTimeoutNs, final RequestSigner signer,
         final Int2ObjectHashMap<SigningIdentity> identities)
     {
+        this(endpoint, counters, limits, sessions, maxConnections, headerReadTimeoutNs, signer, identities,
+            8L * 1024 * 1024, 64L * 1024 * 1024);
+    }
+
+    /**
+     * @param maxBufferedBody the longest body held to be hashed or de-chunked.
+     * @param bodyPoolBytes   the off-heap budget of all held bodies, allocated now (only when signing is on).
+     */
+    public HttpSessions(
+        final TcpEndpoint endpoint, final SystemCounters counters, final HttpLimits limits, final int sessions,
+        final int maxConnections, final long headerReadTimeoutNs, final RequestSigner signer,
+        final Int2ObjectHashMap<SigningIdentity> identities, final long maxBufferedBody, final long bodyPoolBytes)
+    {
         this.endpoint = endpoint;
         this.counters = counters;
         this.headerReadTimeoutNs = headerReadTimeoutNs;
         this.signer = signer;
         this.identities = identities;
         this.free = new ArrayDeque<>(sessions);
-        // Signed requests stream their bodies (UNSIGNED-PAYLOAD), so only local routes keep the body limit.
+        this.maxBufferedBody = maxBufferedBody;
+        this.bodyPool = signer == null ? null : new SlabPool(bodyPoolBytes, SlabPool.DEFAULT_SLAB_LENGTH);
         final io.vnicsigner.dataplane.http.HttpBodyLimit bodyLimit = (request, defaultMax) ->
-            signer == null || isLocal(request) ? local.maxBodyLength(request, defaultMax) : Long.MAX_VALUE;
+            signer == null || isLocal(request) ? local.maxBodyLength(request, defaultMax) : signedBodyLimit(request);
         for (int i = 0; i < sessions; i++)
         {
-            free.add(new Session(new HttpRequestParser(limits, bodyLimit)));
+            free.add(new Session(new HttpRequestParser(limits, bodyLimit),
+                bodyPool == null ? null : new BufferedBody(bodyPool, maxBufferedBody), bodyPool));
         }
         // IntArrayQueue refuses capacities below its minimum (8), which small test configs ask for.
         this.waiting = new IntArrayQueue(Math.max(8, maxConnections), IntArrayQueue.DEFAULT_NULL_VALUE);
@@ -216,9 +269,13 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             if (session.stalled)
             {
                 session.stalled = false;
-                if (session.exchangeId != NO_EXCHANGE && !session.requestFinished)
+                // Not counted as work: a provider that drains slowly must not keep the agent from idling.
+                if (session.sendingBody)
                 {
-                    // Not counted as work: a provider that drains slowly must not keep the agent from idling.
+                    sendBody(session);
+                }
+                else if (session.exchangeId != NO_EXCHANGE && !session.requestFinished)
+                {
                     serve(session.connId, false);
                 }
             }
@@ -299,10 +356,13 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             session.connId = connId;
             active.put(connId, session);
         }
-        if (session.exchangeId != NO_EXCHANGE && peerFin)
+        if (session.headSlab != SlabPool.NONE)
         {
-            session.closeAfter = true;
+            flushHead(session); // the exchange continues (or completes) from there; pipelined input waits
+            return;
         }
+        // A FIN does not end the exchange in flight, nor requests already received behind it: once the last
+        // response is relayed, serve sees the FIN again in the TCP state and closes.
         if (!pump(connId, session))
         {
             release(connId);
@@ -341,12 +401,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             int budget = Math.min(Math.min(readable, writable - HEADROOM), CHUNK);
             if (session.exchangeId != NO_EXCHANGE)
             {
-                if (session.requestFinished)
+                if (session.requestFinished || session.sendingBody)
                 {
                     return true; // a pipelined request waits until this response is relayed
                 }
-                // Room as the parser will see it (a chunked upload keeps a reserve): stalling only when the
-                // connector is completely full would feed the parser zero bytes forever.
+                // Room as the parser will see it: stalling only when the connector is completely full while the
+                // parser is offered less would feed it zero bytes forever.
                 final int space = uploadRoom(session);
                 if (space <= 0)
                 {
@@ -414,13 +474,11 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     /** How many more body bytes the in-flight exchange can take; unbounded when none is in flight. */
     private int uploadRoom(final Session session)
     {
-        if (session.exchangeId == NO_EXCHANGE || session.requestFinished)
+        if (session.exchangeId == NO_EXCHANGE || session.requestFinished || session.sendingBody)
         {
             return Integer.MAX_VALUE;
         }
-        final int space = upstream.requestSpace(session.exchangeId);
-        // A chunked upload adds a size line and CRLF per slice, and must always keep room for its last chunk.
-        return Math.max(0, session.chunkedUpload ? space - UPLOAD_CHUNK_RESERVE : space);
+        return Math.max(0, upstream.requestSpace(session.exchangeId));
     }
 
     /**
@@ -438,7 +496,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
                 endpoint.clearDeadline(connId);
                 if (signer != null && !isLocal(parser.request()))
                 {
-                    return beginExchange(connId, session);
+                    return onSignedHead(connId, session);
                 }
                 if (RequestSigner.hasForwardedFor(parser.request()))
                 {
@@ -464,20 +522,24 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             }
             case HttpRequestParser.BODY_DATA ->
             {
+                if (session.holdingBody)
+                {
+                    if (session.body.append(in, parser.bodyOffset(), parser.bodyLength()) != parser.bodyLength())
+                    {
+                        // Only a chunked body grows after its head: the pool ran out under it.
+                        counters.increment(SystemCounter.BODY_POOL_EXHAUSTED);
+                        hooks.audit().onRequest(session.identity, parser.request(), session.route, 503,
+                            "body_pool_exhausted", nowNs);
+                        writer.errorResponse(503, BODY_POOL_EXHAUSTED, 1, true, parser.request());
+                        return false;
+                    }
+                    return true;
+                }
                 if (session.exchangeId != NO_EXCHANGE)
                 {
                     // The budget keeps the slice within the request buffer's room; once the provider has answered
                     // early the exchange is gone and the rest of the body is dropped.
-                    if (session.chunkedUpload)
-                    {
-                        framer.wrap(framed, 0, framed.capacity()).chunkHeader(parser.bodyLength())
-                            .body(in, parser.bodyOffset(), parser.bodyLength()).chunkEnd();
-                        upstream.writeRequest(session.exchangeId, framed, 0, framer.position());
-                    }
-                    else
-                    {
-                        upstream.writeRequest(session.exchangeId, in, parser.bodyOffset(), parser.bodyLength());
-                    }
+                    upstream.writeRequest(session.exchangeId, in, parser.bodyOffset(), parser.bodyLength());
                     session.bytesUp += parser.bodyLength();
                     return true;
                 }
@@ -486,13 +548,30 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             }
             case HttpRequestParser.MESSAGE_COMPLETE ->
             {
+                if (session.holdingBody)
+                {
+                    final BufferedBody body = session.body;
+                    final long decoded = parser.request().isChunked() ? body.length() : SignedPayload.AS_SENT;
+                    if (session.hashBody)
+                    {
+                        body.hashHex(payload.hashHex(), 0);
+                        payload.hashed(decoded);
+                    }
+                    else
+                    {
+                        payload.unsigned(decoded);
+                    }
+                    if (!forward(session, session.identity))
+                    {
+                        return false;
+                    }
+                    session.holdingBody = false;
+                    session.sendingBody = true;
+                    sendBody(session);
+                    return true;
+                }
                 if (session.exchangeId != NO_EXCHANGE)
                 {
-                    if (session.chunkedUpload)
-                    {
-                        framer.wrap(framed, 0, framed.capacity()).lastChunk();
-                        upstream.writeRequest(session.exchangeId, framed, 0, framer.position());
-                    }
                     upstream.finishRequest(session.exchangeId);
                     session.requestFinished = true;
                     return true;
@@ -503,6 +582,16 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             case HttpRequestParser.ERROR ->
             {
                 countError(parser.errorStatus());
+                if (parser.errorStatus() == 413 && signer != null && !isLocal(parser.request()))
+                {
+                    counters.increment(SystemCounter.BODY_TOO_LARGE);
+                }
+                if (session.holdingBody)
+                {
+                    // Admitted at its head (policy, throttle), so the refusal of its body is recorded.
+                    hooks.audit().onRequest(session.identity, parser.request(), session.route, parser.errorStatus(),
+                        parser.errorStatus() == 413 ? "body_too_large" : "malformed_body", nowNs);
+                }
                 writer.parseErrorResponse(parser);
                 return false;
             }
@@ -514,9 +603,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     }
 
     /**
-     * Signs the request and starts its upstream exchange, or writes the refusal (which closes the connection).
+     * A signed route's head: admits it (route, identity, policy, throttle), then either holds its body (hashed or
+     * de-chunked; signed and forwarded at its end) or signs and forwards it now, the body streaming behind it.
+     *
+     * @return false after a refusal (written; the connection closes).
      */
-    private boolean beginExchange(final int connId, final Session session)
+    private boolean onSignedHead(final int connId, final Session session)
     {
         final HttpRequest request = session.parser.request();
         final int routeIndex = signer.route(request);
@@ -567,7 +659,74 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             writer.errorResponse(429, null, retryAfterSeconds, true, request);
             return false;
         }
-        final int length = signer.signHead(request, routeIndex, identity, nowNs / 1_000_000L, head, 0, HEAD_CAPACITY);
+        session.route = routeIndex;
+        if (!request.hasBody())
+        {
+            payload.empty();
+            return forward(session, identity);
+        }
+        final PayloadPolicy policy = signer.payload(routeIndex);
+        final boolean hash = policy != PayloadPolicy.UNSIGNED;
+        if (request.isChunked())
+        {
+            // Held whatever the policy: the provider needs a Content-Length. It grows slab by slab.
+            if (bodyPool.available() == 0)
+            {
+                return refuseBodyPool(session, identity);
+            }
+            return holdBody(session, identity, hash);
+        }
+        // The parser already answered 413 to a HASH body above the limit; an AUTO one above it streams.
+        if (hash && request.contentLength() <= maxBufferedBody)
+        {
+            if (session.body.reserve(request.contentLength()))
+            {
+                return holdBody(session, identity, true);
+            }
+            if (policy == PayloadPolicy.HASH)
+            {
+                return refuseBodyPool(session, identity);
+            }
+            counters.increment(SystemCounter.BODY_POOL_FALLBACKS);
+        }
+        counters.increment(SystemCounter.PAYLOADS_UNSIGNED);
+        payload.unsigned(SignedPayload.AS_SENT);
+        return forward(session, identity);
+    }
+
+    private boolean holdBody(final Session session, final SigningIdentity identity, final boolean hash)
+    {
+        counters.increment(hash ? SystemCounter.PAYLOADS_HASHED : SystemCounter.PAYLOADS_UNSIGNED);
+        session.holdingBody = true;
+        session.hashBody = hash;
+        session.identity = identity;
+        if (session.parser.request().isExpectContinue())
+        {
+            writer.continueResponse();
+        }
+        return true;
+    }
+
+    private boolean refuseBodyPool(final Session session, final SigningIdentity identity)
+    {
+        final HttpRequest request = session.parser.request();
+        counters.increment(SystemCounter.BODY_POOL_EXHAUSTED);
+        hooks.audit().onRequest(identity, request, session.route, 503, "body_pool_exhausted", nowNs);
+        writer.errorResponse(503, BODY_POOL_EXHAUSTED, 1, true, request);
+        return false;
+    }
+
+    /**
+     * Signs the admitted request with {@link #payload}, appends its audit record and starts its upstream exchange
+     * with the signed head, or writes the refusal (which closes the connection).
+     */
+    private boolean forward(final Session session, final SigningIdentity identity)
+    {
+        final HttpRequest request = session.parser.request();
+        final int routeIndex = session.route;
+        final AuditHook audit = hooks.audit();
+        final int length = signer.signHead(
+            request, routeIndex, identity, nowNs / 1_000_000L, head, 0, HEAD_CAPACITY, payload);
         if (length < 0)
         {
             audit.onRequest(identity, request, routeIndex, refusalStatus(length), refusalReason(length), nowNs);
@@ -606,13 +765,59 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         session.auditId = auditId;
         session.startNs = nowNs;
         session.exchangeId = exchangeId;
-        session.chunkedUpload = request.isChunked();
         byExchange.put(exchangeId, session);
-        if (request.isExpectContinue())
+        if (request.isExpectContinue() && !session.holdingBody) // a held body had its 100 Continue at its head
         {
             writer.continueResponse();
         }
         return true;
+    }
+
+    /**
+     * Sends a held body from its slabs as far as the connector's request buffer has room; finishes the request
+     * once it is drained, else waits on the stalled list (re-polled each duty cycle, not counted as work).
+     */
+    private void sendBody(final Session session)
+    {
+        final BufferedBody body = session.body;
+        while (!body.isDrained())
+        {
+            final int space = upstream.requestSpace(session.exchangeId);
+            if (space < 0)
+            {
+                return; // the exchange ended early (the provider answered or failed): nothing more to send
+            }
+            final int n = space == 0 ? 0 :
+                upstream.writeRequest(session.exchangeId, bodyPool.buffer(), body.sliceOffset(),
+                    Math.min(space, body.sliceLength()));
+            if (n <= 0)
+            {
+                if (!session.stalled)
+                {
+                    session.stalled = true;
+                    stalledUploads.offer(session);
+                }
+                return;
+            }
+            body.advance(n);
+            session.bytesUp += n;
+        }
+        upstream.finishRequest(session.exchangeId);
+        session.sendingBody = false;
+        session.requestFinished = true;
+        body.clear();
+    }
+
+    /** The body limit of a signed request: held bodies (hashed, chunked) are bounded, streamed ones are not. */
+    private long signedBodyLimit(final HttpRequest request)
+    {
+        final int routeIndex = signer.route(request);
+        if (routeIndex < 0)
+        {
+            return Long.MAX_VALUE; // answered 404 at its head
+        }
+        return request.isChunked() || signer.payload(routeIndex) == PayloadPolicy.HASH ?
+            maxBufferedBody : Long.MAX_VALUE;
     }
 
     private void refuse(final HttpRequest request, final byte[] error, final int code)
@@ -733,15 +938,50 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         session.closeAfter |= !session.requestFinished || session.parser.shouldClose();
         writer.connection(session.closeAfter, request.version()).endHeaders();
         final int length = writer.position();
-        if (writer.hasOverflowed() || endpoint.writable(session.connId) < length + CHUNK_RESERVE ||
-            endpoint.write(session.connId, out, 0, length) != length)
+        session.headRelayed = true;
+        if (!writer.hasOverflowed() && endpoint.writable(session.connId) >= length + CHUNK_RESERVE &&
+            endpoint.write(session.connId, out, 0, length) == length)
+        {
+            return;
+        }
+        // The guest has not read earlier responses yet (a request is parsed with only HEADROOM free): keep the
+        // head in a slab of the body pool and relay it when there is room; the body waits in the connector.
+        final int slab = writer.hasOverflowed() || length > bodyPool.slabLength() ? SlabPool.NONE : bodyPool.acquire();
+        if (slab == SlabPool.NONE)
         {
             counters.increment(SystemCounter.HTTP_RESPONSE_OVERFLOWS);
             upstream.abort(exchangeId);
             resetGuest(session);
             return;
         }
-        session.headRelayed = true;
+        bodyPool.buffer().putBytes(bodyPool.offset(slab), out, 0, length);
+        session.headSlab = slab;
+        session.headLength = length;
+        endpoint.awaitWritable(session.connId, length + CHUNK_RESERVE);
+    }
+
+    /** Relays a kept response head if the guest's send buffer now has room, and a response that ended meanwhile. */
+    private void flushHead(final Session session)
+    {
+        final int connId = session.connId;
+        final int writable = endpoint.writable(connId);
+        if (writable < 0)
+        {
+            return;
+        }
+        if (writable < session.headLength + CHUNK_RESERVE)
+        {
+            endpoint.awaitWritable(connId, session.headLength + CHUNK_RESERVE);
+            return;
+        }
+        endpoint.write(connId, bodyPool.buffer(), bodyPool.offset(session.headSlab), session.headLength);
+        bodyPool.release(session.headSlab);
+        session.headSlab = SlabPool.NONE;
+        if (session.completePending)
+        {
+            session.completePending = false;
+            finishResponse(session);
+        }
     }
 
     public int onResponseBody(final int exchangeId, final DirectBuffer buffer, final int offset, final int length)
@@ -750,6 +990,10 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         if (session == null)
         {
             return length;
+        }
+        if (session.headSlab != SlabPool.NONE)
+        {
+            return 0; // the head goes first; the connector offers the body again
         }
         final int writable = endpoint.writable(session.connId);
         if (writable < 0)
@@ -781,6 +1025,16 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         {
             return;
         }
+        if (session.headSlab != SlabPool.NONE)
+        {
+            session.completePending = true; // finished by flushHead
+            return;
+        }
+        finishResponse(session);
+    }
+
+    private void finishResponse(final Session session)
+    {
         final int connId = session.connId;
         if (session.framing == FRAMING_CHUNKED)
         {
@@ -798,7 +1052,8 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         }
         else
         {
-            serve(connId, false); // the next pipelined request, if any
+            // The next pipelined request, if any; a FIN received meanwhile closes once they are all answered.
+            serve(connId, endpoint.state(connId) == TcpState.CLOSE_WAIT);
         }
     }
 
@@ -904,13 +1159,13 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         if (session != null)
         {
             session.stalled = false;
-            if (session.exchangeId != NO_EXCHANGE)
+            if (session.exchangeId != NO_EXCHANGE && !session.completePending)
             {
                 // The guest went away mid-exchange: drop the provider connection too.
                 byExchange.remove(session.exchangeId);
                 upstream.abort(session.exchangeId);
-                session.clearExchange();
             }
+            session.clearExchange(); // also returns a held body's slabs
             free.push(session);
             while (!free.isEmpty() && !waiting.isEmpty())
             {

@@ -131,7 +131,8 @@ public final class Dataplane implements AutoCloseable
         final TcpInterceptor tcp = new TcpInterceptor(
             signingIp, guests, counters, transmitter, sink -> new TcpEndpoint(tcpConfig, sink),
             endpoint -> sessions[0] = new HttpSessions(endpoint, counters, new HttpLimits(), limits.httpSessions(),
-                limits.connections(), limits.headerReadTimeoutNs(), signer, identities), limits.verifyChecksums());
+                limits.connections(), limits.headerReadTimeoutNs(), signer, identities, limits.maxBufferedBody(),
+                limits.bodyPoolBytes()), limits.verifyChecksums());
         UpstreamConnector upstream = null;
         if (signingOn)
         {

@@ -15,6 +15,11 @@ import java.util.concurrent.TimeUnit;
  * @param idleTimeoutNs          idle keep-alive connections are closed after this.
  * @param headerReadTimeoutNs    a request head must complete within this from its first byte, else RST.
  * @param verifyChecksums        false for ports whose checksums are offloaded and arrive unset.
+ * @param maxBufferedBody        the longest body held to be hashed (routes {@code payload: hash|auto}) or
+ *                               de-chunked (every chunked upload); see {@code PayloadPolicy} for what is done beyond.
+ * @param bodyPoolBytes          off-heap memory for held bodies, shared by all connections and allocated at start
+ *                               in 64 KiB slabs; when it is used up, {@code auto} bodies of known length stream as
+ *                               {@code UNSIGNED-PAYLOAD} and the others get 503 with {@code Retry-After}.
  */
 public record DataplaneLimits(
     int connections,
@@ -24,8 +29,30 @@ public record DataplaneLimits(
     int httpSessions,
     long idleTimeoutNs,
     long headerReadTimeoutNs,
-    boolean verifyChecksums)
+    boolean verifyChecksums,
+    long maxBufferedBody,
+    long bodyPoolBytes)
 {
+    public static final long DEFAULT_MAX_BUFFERED_BODY = 8L * 1024 * 1024;
+    public static final long DEFAULT_BODY_POOL_BYTES = 64L * 1024 * 1024;
+
+    public DataplaneLimits
+    {
+        if (maxBufferedBody < 0 || bodyPoolBytes < 64 * 1024)
+        {
+            throw new IllegalArgumentException("maxBufferedBody must not be negative and bodyPoolBytes at least 64 KiB");
+        }
+    }
+
+    /** The limits with the default body buffering. */
+    public DataplaneLimits(
+        final int connections, final int connectionsPerInstance, final int halfOpen, final int tcpBuffers,
+        final int httpSessions, final long idleTimeoutNs, final long headerReadTimeoutNs, final boolean verifyChecksums)
+    {
+        this(connections, connectionsPerInstance, halfOpen, tcpBuffers, httpSessions, idleTimeoutNs, headerReadTimeoutNs,
+            verifyChecksums, DEFAULT_MAX_BUFFERED_BODY, DEFAULT_BODY_POOL_BYTES);
+    }
+
     public static DataplaneLimits defaults()
     {
         return new DataplaneLimits(

@@ -6,7 +6,6 @@ import java.util.Map;
 
 import io.vnicsigner.dataplane.http.HttpRequest;
 import io.vnicsigner.signer.identity.Countersigner;
-import io.vnicsigner.signer.sigv4.PayloadMode;
 import io.vnicsigner.signer.sigv4.SigV4Signer;
 import io.vnicsigner.signer.sigv4.SignMode;
 import io.vnicsigner.signer.sigv4.SignedOutput;
@@ -25,8 +24,8 @@ import org.agrona.MutableDirectBuffer;
  * <li>a request the guest signed follows {@link SigningIdentity#signedRequests()}: refused, passed as it is (with the
  * guest's {@code Host}), or passed with the identity headers and {@code x-vnic-countersignature} added.</li>
  * </ul>
- * Bodies are signed as {@code UNSIGNED-PAYLOAD} (the empty hash when there is none) so that they can stream; a
- * chunked body stays chunked. Not thread-safe.
+ * The body is signed as the caller's {@link SignedPayload} says (its SHA-256, {@code UNSIGNED-PAYLOAD} or the
+ * empty hash); a chunked body goes up de-chunked with the {@code Content-Length} it gives. Not thread-safe.
  */
 public final class RequestSigner
 {
@@ -67,7 +66,6 @@ public final class RequestSigner
     private static final byte[] COLON_SPACE = ascii(": ");
     private static final byte[] CRLF = ascii("\r\n");
     private static final byte[] AUTHORIZATION_LINE = ascii("authorization: ");
-    private static final byte[] TRANSFER_ENCODING_CHUNKED = ascii("transfer-encoding: chunked\r\n");
 
     /**
      * Never forwarded: the hop-by-hop fields of RFC 9110 §7.6.1 (and the obsolete proxy ones), {@code Expect} (the
@@ -118,6 +116,12 @@ public final class RequestSigner
         return NO_ROUTE;
     }
 
+    /** The body signing policy of the route at {@code routeIndex} (from {@link #route}). */
+    public PayloadPolicy payload(final int routeIndex)
+    {
+        return routes[routeIndex].payload();
+    }
+
     /**
      * Whether the request carries {@code X-Forwarded-For} in any case; such requests are refused everywhere at the
      * signing IP, local endpoints included.
@@ -138,11 +142,12 @@ public final class RequestSigner
     /**
      * Writes the request head to forward (request line, headers, empty line) for {@code routeIndex}.
      *
+     * @param payload how the body is signed, and the {@code Content-Length} of a de-chunked one.
      * @return the head's length, or a negative code of this class.
      */
     public int signHead(
         final HttpRequest request, final int routeIndex, final SigningIdentity identity, final long epochMillis,
-        final MutableDirectBuffer dst, final int dstOffset, final int dstCapacity)
+        final MutableDirectBuffer dst, final int dstOffset, final int dstCapacity, final SignedPayload payload)
     {
         final DirectBuffer buffer = request.buffer();
         boolean connectionOptions = false;
@@ -204,13 +209,17 @@ public final class RequestSigner
         }
         if (guestSigned)
         {
-            return forwardSigned(request, identity, dst, dstOffset, dstCapacity);
+            // The guest's own x-amz-content-sha256 stays; a de-chunked body still needs its length.
+            return payload.addDecodedLength(view) ? forwardSigned(identity, dst, dstOffset, dstCapacity) : TOO_LARGE;
         }
         if (!identity.identityHeaders().addTo(view))
         {
             return TOO_LARGE;
         }
-        view.payloadMode(request.isChunked() || request.contentLength() > 0 ? PayloadMode.UNSIGNED : PayloadMode.EMPTY);
+        if (!payload.applyTo(view))
+        {
+            return TOO_LARGE;
+        }
         final int result = signer.sign(view, identity.credentials(), route.region(), route.service(),
             SignMode.HEADER, route.uriMode(), epochMillis, output);
         if (result != SigV4Signer.OK)
@@ -218,7 +227,7 @@ public final class RequestSigner
             return TOO_LARGE;
         }
         disposition = SIGNED;
-        return writeHead(dst, dstOffset, dstCapacity, request.isChunked(), true);
+        return writeHead(dst, dstOffset, dstCapacity, true);
     }
 
     /** {@link #SIGNED}, {@link #PASSED} or {@link #ENRICHED}: what the last successful {@link #signHead} did. */
@@ -229,8 +238,7 @@ public final class RequestSigner
 
     /** The guest's own signed request, as it is ({@code pass}) or countersigned ({@code enrich}). */
     private int forwardSigned(
-        final HttpRequest request, final SigningIdentity identity, final MutableDirectBuffer dst, final int dstOffset,
-        final int dstCapacity)
+        final SigningIdentity identity, final MutableDirectBuffer dst, final int dstOffset, final int dstCapacity)
     {
         if (identity.signedRequests() == SignedRequests.ENRICH)
         {
@@ -253,7 +261,7 @@ public final class RequestSigner
         {
             disposition = PASSED;
         }
-        return writeHead(dst, dstOffset, dstCapacity, request.isChunked(), false);
+        return writeHead(dst, dstOffset, dstCapacity, false);
     }
 
     private Countersigner countersigner(final SigningIdentity identity)
@@ -353,17 +361,12 @@ public final class RequestSigner
         return b == ',' || b == ' ' || b == '\t';
     }
 
-    /**
-     * @param chunked whether the body goes up chunked, as the guest sent it: the caller re-frames the de-chunked
-     *                slices, and {@code Transfer-Encoding}, hop-by-hop, stays outside the signature.
-     */
+    /** @param authorization whether to add the signer's {@code Authorization} (not for a guest-signed request). */
     private int writeHead(
-        final MutableDirectBuffer dst, final int offset, final int capacity, final boolean chunked,
-        final boolean authorization)
+        final MutableDirectBuffer dst, final int offset, final int capacity, final boolean authorization)
     {
         int length = view.methodLength() + 1 + view.targetLength() + HTTP_1_1.length + CRLF.length +
-            (authorization ? AUTHORIZATION_LINE.length + output.authorizationLength() + CRLF.length : 0) +
-            (chunked ? TRANSFER_ENCODING_CHUNKED.length : 0);
+            (authorization ? AUTHORIZATION_LINE.length + output.authorizationLength() + CRLF.length : 0);
         for (int i = 0, count = view.headerCount(); i < count; i++)
         {
             length += view.nameLength(i) + COLON_SPACE.length + view.valueLength(i) + CRLF.length;
@@ -390,10 +393,6 @@ public final class RequestSigner
             o = put(dst, o, AUTHORIZATION_LINE, 0, AUTHORIZATION_LINE.length);
             o = put(dst, o, output.authorization(), 0, output.authorizationLength());
             o = put(dst, o, CRLF, 0, CRLF.length);
-        }
-        if (chunked)
-        {
-            o = put(dst, o, TRANSFER_ENCODING_CHUNKED, 0, TRANSFER_ENCODING_CHUNKED.length);
         }
         o = put(dst, o, CRLF, 0, CRLF.length);
         return o - offset;

@@ -9,7 +9,8 @@ import org.agrona.DirectBuffer;
 
 /**
  * One configured route: which guest requests it takes (an exact host, a {@code *.suffix} host, or a path prefix),
- * the upstream they go to, and the SigV4 service and region they are signed for. Immutable.
+ * the upstream they go to, the SigV4 service and region they are signed for, and how their bodies are signed
+ * ({@link PayloadPolicy}, {@code AUTO} unless {@link #withPayload} says otherwise). Immutable.
  */
 public final class SigningRoute
 {
@@ -21,9 +22,19 @@ public final class SigningRoute
     private final String region;
     private final UriMode uriMode;
     private final byte[] upstreamHost;
+    private final PayloadPolicy payload;
+    private final String hostText;
+    private final String prefixText;
 
     private SigningRoute(
         final String host, final String prefix, final UpstreamRoute upstream, final String service, final String region)
+    {
+        this(host, prefix, upstream, service, region, PayloadPolicy.AUTO);
+    }
+
+    private SigningRoute(
+        final String host, final String prefix, final UpstreamRoute upstream, final String service, final String region,
+        final PayloadPolicy payload)
     {
         if ((host == null) == (prefix == null))
         {
@@ -39,6 +50,20 @@ public final class SigningRoute
         this.uriMode = "s3".equals(service) ? UriMode.S3 : UriMode.DEFAULT;
         final boolean defaultPort = upstream.port() == (upstream.isTls() ? 443 : 80);
         this.upstreamHost = ascii(defaultPort ? upstream.host() : upstream.host() + ":" + upstream.port());
+        this.payload = payload;
+        this.hostText = host;
+        this.prefixText = prefix;
+    }
+
+    /** This route with bodies signed as {@code payload} says. */
+    public SigningRoute withPayload(final PayloadPolicy payload)
+    {
+        return new SigningRoute(hostText, prefixText, upstream, service, region, payload);
+    }
+
+    public PayloadPolicy payload()
+    {
+        return payload;
     }
 
     /** A route for requests whose host is {@code host}, or ends with {@code .suffix} when given as {@code *.suffix}. */

@@ -35,6 +35,7 @@ class RequestSignerTest
     });
     private final HttpRequestParser parser = new HttpRequestParser(new HttpLimits(), (r, d) -> Long.MAX_VALUE);
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[16 * 1024]);
+    private final SignedPayload payload = new SignedPayload();
 
     private HttpRequest parse(final String head)
     {
@@ -52,8 +53,18 @@ class RequestSignerTest
     private String sign(final String head, final SigningIdentity identity)
     {
         final HttpRequest request = parse(head);
+        return sign(request, request.hasBody() ? payload.unsigned(SignedPayload.AS_SENT) : payload.empty(), identity);
+    }
+
+    private String sign(final HttpRequest request, final SignedPayload payload)
+    {
+        return sign(request, payload, ACME);
+    }
+
+    private String sign(final HttpRequest request, final SignedPayload payload, final SigningIdentity identity)
+    {
         final int route = signer.route(request);
-        final int length = signer.signHead(request, route, identity, TIME, out, 0, out.capacity());
+        final int length = signer.signHead(request, route, identity, TIME, out, 0, out.capacity(), payload);
         assertTrue(length > 0, "signed, code " + length);
         return out.getStringWithoutLengthAscii(0, length);
     }
@@ -125,13 +136,30 @@ class RequestSignerTest
     }
 
     @Test
-    void shouldKeepAChunkedBodyChunkedOutsideTheSignature()
+    void shouldSendADeChunkedBodyWithItsLengthAndHashInsideTheSignature()
     {
-        final String head = sign("PUT /b/k HTTP/1.1\r\nHost: s3.local\r\nTransfer-Encoding: chunked\r\n\r\n");
+        final HttpRequest request = parse("PUT /b/k HTTP/1.1\r\nHost: s3.local\r\nTransfer-Encoding: chunked\r\n\r\n");
+        final byte[] hash = "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9" // SHA-256 of "hello world"
+            .getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(hash, 0, payload.hashHex(), 0, 64);
 
-        assertTrue(head.endsWith("\r\ntransfer-encoding: chunked\r\n\r\n"), head);
+        final String head = sign(request, payload.hashed(11));
+
+        assertFalse(head.toLowerCase().contains("transfer-encoding"), head);
+        assertTrue(head.contains("\r\ncontent-length: 11\r\n"), head);
+        assertTrue(head.contains("\r\nx-amz-content-sha256: " + new String(hash, StandardCharsets.US_ASCII) + "\r\n"), head);
+        assertTrue(head.contains("SignedHeaders=content-length;host;"), "the length is signed: " + head);
+    }
+
+    @Test
+    void shouldSignAStreamedBodyOfKnownLengthAsUnsignedPayloadWithTheGuestsLength()
+    {
+        final String head = sign(parse("PUT /b/k HTTP/1.1\r\nHost: s3.local\r\nContent-Length: 9000000\r\n\r\n"),
+            payload.unsigned(SignedPayload.AS_SENT));
+
+        assertTrue(head.contains("\r\ncontent-length: 9000000\r\n"), head);
+        assertEquals(1, head.split("content-length: ", -1).length - 1, "one Content-Length: " + head);
         assertTrue(head.contains("x-amz-content-sha256: UNSIGNED-PAYLOAD"), head);
-        assertFalse(head.contains("transfer-encoding;"), "not in SignedHeaders: " + head);
     }
 
     @Test
@@ -228,6 +256,6 @@ class RequestSignerTest
     private int code(final String head, final SigningIdentity identity)
     {
         final HttpRequest request = parse(head);
-        return signer.signHead(request, signer.route(request), identity, TIME, out, 0, out.capacity());
+        return signer.signHead(request, signer.route(request), identity, TIME, out, 0, out.capacity(), payload.empty());
     }
 }
