@@ -41,6 +41,8 @@ class VmEndToEndTest
     private static final String GUEST_MAC = "52:54:00:00:46:02";
     private static final String SPOOFED_MAC = "52:54:00:de:ad:46";
     private static final String GUEST_IP = "10.207.70.2";
+    private static final String UPLINK_IP = "10.207.70.1";
+    private static final int RELAY_PORT = 9070;
     private static final String BODY = "hello-from-a-real-vm";
     private static final int BOOT_TIMEOUT_S = 90;
 
@@ -51,6 +53,8 @@ class VmEndToEndTest
 
     private final NetnsLab lab = new NetnsLab();
     private Daemon daemon;
+    private ProviderRelay relay;
+    private String uplinkNs;
 
     @BeforeAll
     static void prepare() throws Exception
@@ -77,6 +81,10 @@ class VmEndToEndTest
             daemon.close();
         }
         lab.close();
+        if (relay != null)
+        {
+            relay.close();
+        }
     }
 
     @Test
@@ -151,23 +159,31 @@ class VmEndToEndTest
             """.formatted(SIGNING_IP, uplinkTap, GUEST_MAC, GUEST_IP, instancePort, s3.endpoint(), credentials);
         daemon = Daemon.start(ConfigLoader.parse(yaml), dir, null);
         // The uplink TAP goes into a namespace of its own, so nothing the guest sends reaches the host's stack.
-        final String uplinkNs = lab.namespace("qmu");
+        uplinkNs = lab.namespace("qmu");
         lab.awaitLink(uplinkTap);
         lab.run("ip", "link", "set", uplinkTap, "netns", uplinkNs).assertOk();
         lab.run("ip", "-n", uplinkNs, "link", "set", uplinkTap, "up").assertOk();
+        lab.run("ip", "-n", uplinkNs, "addr", "add", UPLINK_IP + "/24", "dev", uplinkTap).assertOk();
+        // The provider listens on the host's loopback, which no guest can reach; this relay makes it reachable
+        // from the guest's subnet, past the dataplane's switch, like a provider on the uplink's network.
+        relay = ProviderRelay.start(lab, uplinkNs, UPLINK_IP, RELAY_PORT, dir.toPath().resolve("provider.sock"),
+            s3.port());
     }
 
     private void runScenario(final String bucket, final String... attach) throws Exception
     {
         final String object = "/" + bucket + "/object.txt";
+        final String direct = "/" + bucket + "/direct.txt";
         final String steps = String.join(",", "put0:/" + bucket, "put:" + object, "get:" + object,
+            "target:" + UPLINK_IP + ":" + RELAY_PORT, "put:" + direct, "target:" + SIGNING_IP + ":80",
             "mac:" + SPOOFED_MAC, "ping");
         final String[] launch = concat(attach, "--mac", GUEST_MAC, "--ip", GUEST_IP + "/24", "--host", "s3.local",
             "--body", BODY, "--steps", steps);
         final GuestVm.Boot boot = GuestVm.boot(dir.toPath().resolve("serial.log"), BOOT_TIMEOUT_S, launch);
         System.out.println("VmEndToEndTest " + bucket + ": accel=" + boot.accel() + ", launch to poweroff " +
             boot.elapsedMs() + " ms");
-        final String context = boot.describe() + "\ncounters: " + counters();
+        final String context = boot.describe() + "\ncounters: " + counters() + "\nuplink: " +
+            lab.run("sh", "-c", "ip -n " + uplinkNs + " neigh; ip netns exec " + uplinkNs + " ss -tan; cat " + dir + "/relay*.log").output();
         assertEquals(0, boot.exitCode(), context);
         assertTrue(boot.done(), context);
 
@@ -183,8 +199,14 @@ class VmEndToEndTest
         assertEquals(BODY, Files.readString(s3.objectPath(bucket, "object.txt")), "stored by the provider");
         assertEquals(3, counter(SystemCounter.SIGNED_REQUESTS), context);
 
-        assertEquals("403", directPut(bucket + "/object.txt"),
-            "the same unsigned PUT straight to the provider (whose bucket exists) is refused");
+        final GuestVm.Step refused = boot.step("op=put via=nc path=" + direct);
+        assertEquals("403", refused.field("http"),
+            "the same unsigned PUT from the guest straight to the provider is refused\n" + context);
+        assertTrue(boot.console().contains("VNIC-BODY seq=" + refused.seq() + " ") &&
+            boot.console().contains("AccessDenied"), "S3Proxy's own refusal\n" + context);
+        assertFalse(Files.exists(s3.objectPath(bucket, "direct.txt")), "nothing stored by the direct PUT");
+        assertEquals(3, counter(SystemCounter.SIGNED_REQUESTS), "the direct PUT bypassed the signer\n" + context);
+        assertEquals("403", directPut(bucket + "/object.txt"), "and from the host, too");
 
         final GuestVm.Step mac = boot.step("op=mac");
         assertTrue(mac.ok() && SPOOFED_MAC.equals(mac.field("mac")), context);
