@@ -194,17 +194,7 @@ public final class UnixSockets
      */
     public int epollAdd(final int epollFd, final int fd)
     {
-        event.set(JAVA_INT, 0, EPOLLIN);
-        event.set(JAVA_INT, 4, fd);
-        try
-        {
-            final int rc = (int)EPOLL_CTL.invokeExact(capture, epollFd, EPOLL_CTL_ADD, fd, event);
-            return rc >= 0 ? rc : -errno();
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException("epoll_ctl downcall failed", t);
-        }
+        return epollControl(epollFd, EPOLL_CTL_ADD, fd);
     }
 
     /**
@@ -214,9 +204,16 @@ public final class UnixSockets
      */
     public int epollDelete(final int epollFd, final int fd)
     {
+        return epollControl(epollFd, EPOLL_CTL_DEL, fd);
+    }
+
+    private int epollControl(final int epollFd, final int operation, final int fd)
+    {
+        event.set(JAVA_INT, 0, EPOLLIN);
+        event.set(JAVA_INT, 4, fd);
         try
         {
-            final int rc = (int)EPOLL_CTL.invokeExact(capture, epollFd, EPOLL_CTL_DEL, fd, event);
+            final int rc = (int)EPOLL_CTL.invokeExact(capture, epollFd, operation, fd, event);
             return rc >= 0 ? rc : -errno();
         }
         catch (final Throwable t)
