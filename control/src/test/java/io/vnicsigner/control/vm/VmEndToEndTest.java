@@ -182,8 +182,9 @@ class VmEndToEndTest
         final GuestVm.Boot boot = GuestVm.boot(dir.toPath().resolve("serial.log"), BOOT_TIMEOUT_S, launch);
         System.out.println("VmEndToEndTest " + bucket + ": accel=" + boot.accel() + ", launch to poweroff " +
             boot.elapsedMs() + " ms");
-        final String context = boot.describe() + "\ncounters: " + counters() + "\nuplink: " +
-            lab.run("sh", "-c", "ip -n " + uplinkNs + " neigh; ip netns exec " + uplinkNs + " ss -tan; cat " + dir + "/relay*.log").output();
+        // On failure: the console, the counters, and the uplink side's neighbours, sockets and relay log.
+        final String context = boot.describe() + "\ncounters: " + counters() + "\nuplink: " + lab.run("sh", "-c",
+            "ip -n " + uplinkNs + " neigh; ip netns exec " + uplinkNs + " ss -tan; cat " + dir + "/relay*.log").output();
         assertEquals(0, boot.exitCode(), context);
         assertTrue(boot.done(), context);
 
