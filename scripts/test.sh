@@ -6,8 +6,10 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 # Debian packages the tests use: real Linux tools in network namespaces, Python for many-connection clients,
-# and DPDK (headers for the JNI shim, dpdk-testpmd as a peer).
-APT_PACKAGES=(iproute2 iputils-ping arping curl wrk iptables procps python3 pkg-config gcc libdpdk-dev dpdk-dev)
+# DPDK (headers for the JNI shim, dpdk-testpmd as a peer), and QEMU plus what vm-images/build.sh makes the test
+# guest from (the Debian kernel, busybox-static, cpio and the module/decompression tools).
+APT_PACKAGES=(iproute2 iputils-ping arping curl wrk iptables procps python3 pkg-config gcc libdpdk-dev dpdk-dev
+  qemu-system-x86 linux-image-amd64 busybox-static cpio kmod zstd xz-utils)
 
 install_packages() {
   local missing=() p
@@ -35,6 +37,17 @@ if [ "$(id -u)" -eq 0 ]; then
   for ns in $(ip netns list 2>/dev/null | awk '/^vst-/ {print $1}'); do
     echo "test.sh: removing stale test namespace $ns"; ip netns del "$ns" || true
   done
+fi
+# The VM end-to-end tests boot the tiny guest; build it now (cached outside git, a no-op when up to date) so a
+# failure to build shows here, not as a test timeout.
+if [ "$(id -u)" -eq 0 ]; then
+  export VNIC_VM_CACHE="${VNIC_VM_CACHE:-$VNIC_ROOT/.vm-cache}"
+  if image_dir=$("$VNIC_ROOT/vm-images/build.sh" | tail -n 1); then
+    echo "test.sh: guest image in $image_dir"
+  else
+    # Not fatal here: VmEndToEndTest runs build.sh again and skips only when QEMU or the kernel is missing.
+    echo "test.sh: WARNING: vm-images/build.sh failed; the VM end-to-end tests will report why" >&2
+  fi
 fi
 start=$(date +%s)
 vnic_mvn verify "$@"

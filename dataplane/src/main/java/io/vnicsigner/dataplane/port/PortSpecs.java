@@ -5,8 +5,9 @@ import io.vnicsigner.linux.TunTap;
 
 /**
  * Opens ports from their config spec, {@code kind:argument}: {@code tap:vsg1} (a Linux TAP device created in the
- * daemon's network namespace), {@code dpdk:DEVARGS} (any DPDK driver, see {@link DpdkPort}) or {@code memory:name}
- * (in-memory, for tests).
+ * daemon's network namespace), {@code dpdk:DEVARGS} (any DPDK driver, see {@link DpdkPort}),
+ * {@code qemu-stream:/path/vm1.sock} (a unix socket QEMU's {@code -netdev stream} connects to, see
+ * {@link QemuStreamPort}) or {@code memory:name} (in-memory, for tests).
  */
 public final class PortSpecs
 {
@@ -24,7 +25,7 @@ public final class PortSpecs
         final int colon = spec == null ? -1 : spec.indexOf(':');
         if (colon <= 0)
         {
-            throw new IllegalArgumentException("port spec must be kind:argument (tap:NAME, dpdk:DEVARGS or memory:NAME): '" + spec + "'");
+            throw new IllegalArgumentException("port spec must be kind:argument (tap:NAME, dpdk:DEVARGS, qemu-stream:/PATH or memory:NAME): '" + spec + "'");
         }
         final String kind = spec.substring(0, colon);
         final String argument = spec.substring(colon + 1);
@@ -32,6 +33,7 @@ public final class PortSpecs
         {
             case "tap" -> TunTap.validateName(argument);
             case DpdkPort.KIND -> DpdkPort.validate(argument);
+            case QemuStreamPort.KIND -> QemuStreamPort.validate(argument);
             case "memory" ->
             {
                 if (argument.isEmpty())
@@ -40,7 +42,7 @@ public final class PortSpecs
                 }
             }
             default -> throw new IllegalArgumentException(
-                "unknown port kind '" + kind + "' in '" + spec + "' (supported: tap, dpdk, memory)");
+                "unknown port kind '" + kind + "' in '" + spec + "' (supported: tap, dpdk, qemu-stream, memory)");
         }
     }
 
@@ -53,6 +55,7 @@ public final class PortSpecs
         {
             case "tap" -> TapPort.open(argument);
             case DpdkPort.KIND -> DpdkPort.open(argument);
+            case QemuStreamPort.KIND -> QemuStreamPort.open(argument);
             default -> new MemoryPort(spec);
         };
     }
