@@ -115,14 +115,7 @@ public final class CountersFile implements AutoCloseable
     public CountersManager newManager()
     {
         final CountersManager manager = new ConcurrentCountersManager(metadata, values, StandardCharsets.US_ASCII);
-        for (final SystemCounter counter : SystemCounter.values())
-        {
-            final int id = manager.allocate(counter.label(), CounterTypes.SYSTEM);
-            if (id != counter.id())
-            {
-                throw new IllegalStateException("system counter " + counter + " got id " + id);
-            }
-        }
+        SystemCounters.allocate(manager);
         return manager;
     }
 

@@ -55,7 +55,9 @@ public enum SystemCounter
     UPSTREAM_FAILURES(46, "Upstream exchanges failed (guest answered 502/504 or reset)"),
     POLICY_DENIED(47, "Guest requests refused by the instance's policy"),
     THROTTLED(48, "Guest requests refused with 429 by the throttle"),
-    AUDIT_FAILURES(49, "Guest requests refused with 503 because their audit record could not be appended");
+    AUDIT_FAILURES(49, "Guest requests refused with 503 because their audit record could not be appended"),
+    INTERCEPT_RING_FULL(60, "TCP frames to the signing IP dropped: the ring to the interceptor was full (guest retransmits)"),
+    PORT_TX_RING_FULL(61, "TCP frames from the signing IP dropped: the ring back to the ports was full (retransmitted)");
 
     private final int id;
     private final String label;

@@ -2,6 +2,7 @@ package io.vnicsigner.dataplane.intercept;
 
 import java.util.ArrayDeque;
 
+import io.vnicsigner.dataplane.counters.StageLatencies;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.http.HttpLimits;
@@ -94,6 +95,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private final ArrayDeque<Session> stalledUploads;
     private UpstreamConnector upstream;
     private RequestHooks hooks = RequestHooks.NONE;
+    private StageLatencies latencies = StageLatencies.NONE;
     private long nowNs;
 
     private static final class Session
@@ -177,6 +179,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     public void hooks(final RequestHooks hooks)
     {
         this.hooks = hooks;
+    }
+
+    /** Where the sign, upstream and end-to-end latencies go; {@link StageLatencies#NONE} until set. */
+    public void latencies(final StageLatencies latencies)
+    {
+        this.latencies = latencies;
     }
 
     /** The connector that carries signed requests; set once, before the first request, when signing is on. */
@@ -523,7 +531,9 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             writer.errorResponse(429, null, retryAfterSeconds, true, request);
             return false;
         }
+        latencies.signStart();
         final int length = signer.signHead(request, routeIndex, identity, nowNs / 1_000_000L, head, 0, HEAD_CAPACITY);
+        latencies.signEnd();
         if (length < 0)
         {
             audit.onRequest(identity, request, routeIndex, refusalStatus(length), refusalReason(length), nowNs);
@@ -640,6 +650,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         {
             return;
         }
+        latencies.recordUpstream(nowNs - session.startNs);
         final HttpRequest request = session.parser.request();
         final DirectBuffer buffer = response.buffer();
         session.status = response.status();
@@ -734,6 +745,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             endpoint.write(connId, out, 0, writer.position());
         }
         counters.increment(SystemCounter.HTTP_RESPONSES_2XX);
+        latencies.recordEndToEnd(nowNs - session.startNs);
         completeAudit(session, session.status);
         final boolean close = session.closeAfter;
         session.clearExchange();

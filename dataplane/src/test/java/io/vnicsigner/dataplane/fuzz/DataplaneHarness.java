@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.vnicsigner.dataplane.counters.CounterTypes;
 import io.vnicsigner.dataplane.counters.SystemCounter;
+import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.frame.ArpFlyweight;
 import io.vnicsigner.dataplane.frame.EthernetFlyweight;
 import io.vnicsigner.dataplane.frame.FrameError;
@@ -93,10 +93,7 @@ final class DataplaneHarness implements AutoCloseable
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_COUNTERS * CountersReader.METADATA_LENGTH, 64)),
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_COUNTERS * CountersReader.COUNTER_LENGTH, 64)),
             StandardCharsets.US_ASCII);
-        for (final SystemCounter counter : SystemCounter.values())
-        {
-            assertEquals(counter.id(), counters.allocate(counter.label(), CounterTypes.SYSTEM));
-        }
+        SystemCounters.allocate(counters);
         dataplane = Dataplane.start(
             new SigningIp(SIGNING_IP, SIGNING_MAC), uplink,
             List.of(
@@ -142,7 +139,7 @@ final class DataplaneHarness implements AutoCloseable
      */
     void cycle()
     {
-        dataplane.switchAgent().doWork();
+        dataplane.doWork();
         drainAndCheck();
         checkBounds();
     }
