@@ -69,6 +69,7 @@ public final class Dataplane implements AutoCloseable
     private final UpstreamConnector upstream;
     private final Selector idleSelector;
     private final EventFdWakeup portsWakeup;
+    private final Wakeup interceptorWakeup;
     private final TcpEndpoint tcpEndpoint;
     private final StageLatencies latencies;
 
@@ -76,7 +77,8 @@ public final class Dataplane implements AutoCloseable
         final Port uplink, final GuestPort[] guests, final List<PortCounters> portCounters,
         final SwitchAgent switchAgent, final InterceptorAgent interceptorAgent, final PortTxAgent portTx,
         final List<AgentRunner> runners, final AgentInvoker invoker, final UpstreamConnector upstream,
-        final Selector idleSelector, final EventFdWakeup portsWakeup, final TcpEndpoint tcpEndpoint,
+        final Selector idleSelector, final EventFdWakeup portsWakeup, final Wakeup interceptorWakeup,
+        final TcpEndpoint tcpEndpoint,
         final StageLatencies latencies)
     {
         this.uplink = uplink;
@@ -90,6 +92,7 @@ public final class Dataplane implements AutoCloseable
         this.upstream = upstream;
         this.idleSelector = idleSelector;
         this.portsWakeup = portsWakeup;
+        this.interceptorWakeup = interceptorWakeup;
         this.tcpEndpoint = tcpEndpoint;
         this.latencies = latencies;
     }
@@ -219,7 +222,8 @@ public final class Dataplane implements AutoCloseable
             }
             runners.forEach(AgentRunner::startOnThread);
             return new Dataplane(uplink, guests, allCounters, switchAgent, interceptorAgent, portTx, runners,
-                invoker, upstream, signingOn ? null : selector, portsWakeup, tcp.endpoint(), latencies);
+                invoker, upstream, signingOn ? null : selector, portsWakeup, toInterceptorWakeup, tcp.endpoint(),
+                latencies);
         }
         catch (final java.io.IOException e)
         {
@@ -279,6 +283,12 @@ public final class Dataplane implements AutoCloseable
             throw new IllegalStateException("doWork() is for INVOKER mode only");
         }
         return switchAgent.doWork() + interceptorAgent.doWork() + portTx.doWork();
+    }
+
+    /** Times the switch woke the sleeping interceptor, and the interceptor the sleeping switch; for tests. */
+    long[] wakeups()
+    {
+        return new long[] {interceptorWakeup.wakeups(), portsWakeup == null ? 0 : portsWakeup.wakeups()};
     }
 
     /** Sign, upstream and end-to-end latencies, for the daemon to publish. */
