@@ -85,6 +85,15 @@ class DataplanePipelineTest
     }
 
     @Test
+    void shouldAnswerTcpWhenBothAgentsShareOneThread() throws Exception
+    {
+        start(ThreadingMode.SHARED);
+        guest.inject(frame, 0, FrameBuilder.tcpSyn(frame, MAC_A, SIGNING_MAC, IP_A, SIGNING_IP, 40000, 80, 1000, 64240, 1));
+        assertEquals(TcpFlyweight.SYN | TcpFlyweight.ACK, awaitTcpReply().flags());
+        assertEquals(0, dataplane.wakeups()[0] + dataplane.wakeups()[1], "one thread never wakes itself");
+    }
+
+    @Test
     void shouldAnswerTcpInOneCycleWhenBothAgentsShareTheCaller() throws Exception
     {
         start(ThreadingMode.INVOKER);
