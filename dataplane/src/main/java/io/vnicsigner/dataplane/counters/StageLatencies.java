@@ -58,7 +58,10 @@ public final class StageLatencies
     /** Marks the start of a signing; {@link #signEnd()} records it. */
     public void signStart()
     {
-        signStartNs = enabled ? System.nanoTime() : 0;
+        if (enabled)
+        {
+            signStartNs = System.nanoTime();
+        }
     }
 
     public void signEnd()
