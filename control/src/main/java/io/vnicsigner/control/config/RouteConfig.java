@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * is set), the provider URL ({@code http} or {@code https}, with an optional CA file), and what they are signed for.
  *
  * @param payload           {@code hash}, {@code unsigned} or {@code auto} (the default); see {@code PayloadPolicy}.
- * @param connectTimeoutMs  TCP connect plus TLS handshake; past it the guest gets 504 (default 2 s).
+ * @param connectTimeoutMs  TCP connect plus TLS handshake; past it the guest gets 502 (default 2 s).
  * @param responseTimeoutMs provider inactivity while an exchange waits on it; past it the guest gets 504
  *                          (default 30 s).
  */

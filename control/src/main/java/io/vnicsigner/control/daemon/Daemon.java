@@ -3,12 +3,15 @@ package io.vnicsigner.control.daemon;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import io.vnicsigner.control.config.InstanceConfig;
 import io.vnicsigner.control.config.RouteConfig;
 import io.vnicsigner.control.config.TenantConfig;
 import io.vnicsigner.control.config.VnicConfig;
 import io.vnicsigner.dataplane.counters.CountersFile;
+import io.vnicsigner.dataplane.counters.LatencySnapshots;
 import io.vnicsigner.dataplane.frame.MacAddress;
 import io.vnicsigner.dataplane.sign.InstanceServices;
 import io.vnicsigner.dataplane.sign.RequestHooks;
@@ -38,13 +41,43 @@ public final class Daemon implements AutoCloseable
 {
     public static final String DEFAULT_DIR = "/run/vnic-signer";
 
+    /** How often the latency histograms are written to {@link LatencySnapshots#FILE_NAME}. */
+    public static final long LATENCY_PUBLISH_PERIOD_MS = 1000;
+
     private final CountersFile countersFile;
     private final Dataplane dataplane;
+    private final LatencySnapshots latencySnapshots;
+    private final ScheduledExecutorService publisher;
 
-    private Daemon(final CountersFile countersFile, final Dataplane dataplane)
+    private Daemon(final CountersFile countersFile, final Dataplane dataplane, final File dir)
     {
         this.countersFile = countersFile;
         this.dataplane = dataplane;
+        this.latencySnapshots = new LatencySnapshots(dir, dataplane.latencies());
+        // Off the agents' threads: the interceptor only records; this thread encodes and writes the file.
+        this.publisher = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "vnic-signer-latency");
+            t.setDaemon(true);
+            return t;
+        });
+        publisher.scheduleAtFixedRate(
+            this::publishLatencies, 0, LATENCY_PUBLISH_PERIOD_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void publishLatencies()
+    {
+        try
+        {
+            synchronized (latencySnapshots)
+            {
+                latencySnapshots.publish();
+            }
+        }
+        catch (final java.io.IOException | RuntimeException e)
+        {
+            System.err.println("vnic-signer: cannot write latency snapshot: " + e.getMessage());
+        }
     }
 
     /**
@@ -90,7 +123,7 @@ public final class Daemon implements AutoCloseable
             final Dataplane dataplane = Dataplane.start(
                 config.signingIp(), uplink, guests, mode, config.idleStrategy(), config.limits(), signing, manager,
                 new SystemEpochNanoClock());
-            return new Daemon(countersFile, dataplane);
+            return new Daemon(countersFile, dataplane, dir);
         }
         catch (final StartException | RuntimeException e)
         {
@@ -213,8 +246,27 @@ public final class Daemon implements AutoCloseable
 
     public void close()
     {
+        publisher.shutdownNow();
+        try
+        {
+            publisher.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
         CloseHelper.quietClose(dataplane);
+        CloseHelper.quietClose(latencySnapshots);
         CloseHelper.quietClose(countersFile);
+    }
+
+    /** Writes the latency snapshot now rather than at the next period; for tests. */
+    public void publishLatenciesNow() throws java.io.IOException
+    {
+        synchronized (latencySnapshots)
+        {
+            latencySnapshots.publish();
+        }
     }
 
     /** A start-up failure with an operator-readable message. */

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.vnicsigner.dataplane.counters.CountersFile;
+import io.vnicsigner.dataplane.counters.LatencySnapshots;
+import io.vnicsigner.dataplane.counters.StageLatencies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,31 @@ class DaemonCommandsTest
 
         assertEquals(1, status);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("no counters file at"));
+    }
+
+    @Test
+    void shouldPrintStageLatenciesFromTheSnapshotBesideTheCounters() throws Exception
+    {
+        final StageLatencies latencies = new StageLatencies();
+        try (CountersFile counters = CountersFile.create(dir.toFile(), 256, ProcessHandle.current().pid(), 0);
+            LatencySnapshots snapshots = new LatencySnapshots(dir.toFile(), latencies))
+        {
+            counters.newManager();
+            for (int i = 1; i <= 1000; i++)
+            {
+                latencies.recordEndToEnd(i * 1_000L);
+            }
+            latencies.recordUpstream(250_000L);
+            snapshots.publish();
+
+            assertEquals(0, VnicSignerCli.execute("stats", "--dir", dir.toString()));
+        }
+        final String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("latency (us)"), text);
+        // 1,000 values of 1..1000 µs: p50 near 500 µs, max near 1000 µs (2 significant digits).
+        assertTrue(text.matches("(?s).*end-to-end\\s+1000\\s+50\\d\\.\\d\\s.*"), text);
+        assertTrue(text.matches("(?s).*upstream\\s+1\\s+2\\d\\d\\.\\d\\s.*"), text);
+        assertTrue(text.matches("(?s).*sign\\s+0\\s.*"), text);
     }
 
     @Test

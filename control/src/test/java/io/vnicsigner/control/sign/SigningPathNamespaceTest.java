@@ -9,6 +9,7 @@ import java.util.Random;
 import io.vnicsigner.control.testing.GuestLab;
 import io.vnicsigner.control.testing.NetnsLab;
 import io.vnicsigner.control.testing.SignedGuest;
+import io.vnicsigner.dataplane.counters.LatencySnapshots;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import io.vnicsigner.dataplane.testing.S3ProxyFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -284,6 +285,28 @@ class SigningPathNamespaceTest
             BASE + "/tls-bucket/tls.txt"));
         assertEquals("over tls", Files.readString(s3Tls.objectPath("tls-bucket", "tls.txt")));
         assertEquals("502", curl("-H", "Host: foreign-ca.local", BASE + "/tls-bucket/tls.txt"));
+    }
+
+    @Test
+    void shouldPublishSignUpstreamAndEndToEndLatenciesForStats() throws Exception
+    {
+        assertEquals("200", curl("-X", "PUT", "-H", "Host: s3.local", BASE + "/latency-bucket"));
+        assertEquals("200", curl("-H", "Host: s3.local", BASE + "/latency-bucket"));
+
+        // The daemon rewrites the snapshot every second, off the agents' threads.
+        final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        java.util.Map<String, org.HdrHistogram.Histogram> stages = LatencySnapshots.read(dir);
+        while ((stages.isEmpty() || stages.get("end-to-end").getTotalCount() < 2) && System.nanoTime() < deadlineNs)
+        {
+            Thread.sleep(100);
+            stages = LatencySnapshots.read(dir);
+        }
+        assertEquals(2, stages.get("sign").getTotalCount(), stages.toString());
+        assertEquals(2, stages.get("upstream").getTotalCount());
+        assertEquals(2, stages.get("end-to-end").getTotalCount());
+        assertTrue(stages.get("upstream").getMaxValue() > 0);
+        assertTrue(stages.get("end-to-end").getMaxValue() >= stages.get("upstream").getMinValue(),
+            "end to end includes the upstream exchange");
     }
 
     private String curl(final String... args)

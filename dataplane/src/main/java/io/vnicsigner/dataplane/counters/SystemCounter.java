@@ -64,6 +64,8 @@ public enum SystemCounter
     FORWARDED_FOR_REFUSED(55, "Guest requests refused with 403 because they carried X-Forwarded-For"),
     SIGNED_REQUESTS_PASSED(56, "Guest-signed requests forwarded as they are (signedRequests: pass)"),
     SIGNED_REQUESTS_ENRICHED(57, "Guest-signed requests forwarded with a countersignature (signedRequests: enrich)"),
+    INTERCEPT_RING_FULL(60, "TCP frames to the signing IP dropped: the ring to the interceptor was full (guest retransmits)"),
+    PORT_TX_RING_FULL(61, "TCP frames from the signing IP dropped: the ring back to the ports was full (retransmitted)"),
     TOKEN_REJECTED(90, "Guest requests refused with 401: session token missing, expired, forged or another instance's"),
     LOCAL_REFUSED(91, "Token and identity requests refused (X-Forwarded-For, bad TTL, no identity)");
 

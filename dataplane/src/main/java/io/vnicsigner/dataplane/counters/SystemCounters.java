@@ -49,6 +49,12 @@ public final class SystemCounters
         return counters[counter.ordinal()];
     }
 
+    /** Atomic increment, for the few counters more than one agent updates (errors, invalid TCP segments). */
+    public void incrementShared(final SystemCounter counter)
+    {
+        counters[counter.ordinal()].increment();
+    }
+
     /** Single-writer increment: only the owning agent updates a counter. */
     public void increment(final SystemCounter counter)
     {

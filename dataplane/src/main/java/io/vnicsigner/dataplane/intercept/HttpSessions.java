@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 
 import io.vnicsigner.dataplane.body.BufferedBody;
 import io.vnicsigner.dataplane.body.SlabPool;
+import io.vnicsigner.dataplane.counters.StageLatencies;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.http.HttpLimits;
@@ -110,6 +111,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private UpstreamConnector upstream;
     private RequestHooks hooks = RequestHooks.NONE;
     private InstanceEndpoints instanceEndpoints = new InstanceEndpoints(InstanceServices.NONE);
+    private StageLatencies latencies = StageLatencies.NONE;
     private long nowNs;
 
     private static final class Session
@@ -242,6 +244,12 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     public void services(final InstanceServices services)
     {
         this.instanceEndpoints = new InstanceEndpoints(services);
+    }
+
+    /** Where the sign, upstream and end-to-end latencies go; {@link StageLatencies#NONE} until set. */
+    public void latencies(final StageLatencies latencies)
+    {
+        this.latencies = latencies;
     }
 
     /** The connector that carries signed requests; set once, before the first request, when signing is on. */
@@ -725,8 +733,10 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         final HttpRequest request = session.parser.request();
         final int routeIndex = session.route;
         final AuditHook audit = hooks.audit();
+        latencies.signStart();
         final int length = signer.signHead(
             request, routeIndex, identity, nowNs / 1_000_000L, head, 0, HEAD_CAPACITY, payload);
+        latencies.signEnd();
         if (length < 0)
         {
             audit.onRequest(identity, request, routeIndex, refusalStatus(length), refusalReason(length), nowNs);
@@ -899,6 +909,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         {
             return;
         }
+        latencies.recordUpstream(nowNs - session.startNs);
         final HttpRequest request = session.parser.request();
         final DirectBuffer buffer = response.buffer();
         session.status = response.status();
@@ -1042,6 +1053,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
             endpoint.write(connId, out, 0, writer.position());
         }
         counters.increment(SystemCounter.HTTP_RESPONSES_2XX);
+        latencies.recordEndToEnd(nowNs - session.startNs);
         completeAudit(session, session.status);
         final boolean close = session.closeAfter;
         session.clearExchange();

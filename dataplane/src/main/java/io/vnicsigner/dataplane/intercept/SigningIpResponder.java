@@ -126,7 +126,7 @@ public final class SigningIpResponder
         tcpIn.wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
         if (tcpIn.validate(ip.source(), ip.destination(), tcp.verifyChecksums()) != FrameError.OK)
         {
-            counters.increment(SystemCounter.TCP_INVALID_SEGMENTS);
+            counters.incrementShared(SystemCounter.TCP_INVALID_SEGMENTS);
             return;
         }
         tcp.onSegment(guest, ip, tcpIn, nowNs);

@@ -7,19 +7,21 @@ import io.vnicsigner.dataplane.frame.Ipv4Flyweight;
 import io.vnicsigner.dataplane.frame.TcpFlyweight;
 import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
-import io.vnicsigner.dataplane.switching.Transmitter;
+import io.vnicsigner.dataplane.pipeline.FrameRings;
+import io.vnicsigner.dataplane.pipeline.Wakeup;
 import io.vnicsigner.dataplane.tcp.SegmentSink;
 import io.vnicsigner.dataplane.tcp.TcpEndpoint;
 import io.vnicsigner.dataplane.tcp.TcpStatus;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
  * Joins guests' TCP frames to the userspace {@link TcpEndpoint}: decoded segments go in, the segments it emits are
- * framed (Ethernet, IPv4 with the instance's hop limit as TTL, TCP with checksum) and sent to the guest that owns
- * the destination IP. The endpoint's status codes become counters here, since the endpoint itself counts nothing.
+ * framed (Ethernet, IPv4 with the instance's hop limit as TTL, TCP with checksum) straight into the ring back to the
+ * switch, which sends them to the guest that owns the destination IP. Runs on the interceptor agent's thread. The
+ * endpoint's status codes become counters here, since the endpoint itself counts nothing.
  */
 public final class TcpInterceptor implements SigningIpTcp, SegmentSink
 {
@@ -28,12 +30,12 @@ public final class TcpInterceptor implements SigningIpTcp, SegmentSink
 
     private final SigningIp signingIp;
     private final SystemCounters counters;
-    private final Transmitter transmitter;
+    private final RingBuffer txRing;
+    private final Wakeup wakeup;
     private final Int2ObjectHashMap<GuestPort> guestByIp = new Int2ObjectHashMap<>();
     private final TcpEndpoint endpoint;
     private final HttpSessions application;
     private final boolean verifyChecksums;
-    private final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(MAX_FRAME, 64));
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final TcpFlyweight tcpOut = new TcpFlyweight();
     private short identification;
@@ -44,12 +46,14 @@ public final class TcpInterceptor implements SigningIpTcp, SegmentSink
      */
     public TcpInterceptor(
         final SigningIp signingIp, final GuestPort[] guests, final SystemCounters counters,
-        final Transmitter transmitter, final java.util.function.Function<SegmentSink, TcpEndpoint> endpointFactory,
+        final RingBuffer txRing, final Wakeup wakeup,
+        final java.util.function.Function<SegmentSink, TcpEndpoint> endpointFactory,
         final java.util.function.Function<TcpEndpoint, HttpSessions> application, final boolean verifyChecksums)
     {
         this.signingIp = signingIp;
         this.counters = counters;
-        this.transmitter = transmitter;
+        this.txRing = txRing;
+        this.wakeup = wakeup;
         this.verifyChecksums = verifyChecksums;
         for (final GuestPort guest : guests)
         {
@@ -92,7 +96,7 @@ public final class TcpInterceptor implements SigningIpTcp, SegmentSink
     {
         switch (status)
         {
-            case TcpStatus.INVALID -> counters.increment(SystemCounter.TCP_INVALID_SEGMENTS);
+            case TcpStatus.INVALID -> counters.incrementShared(SystemCounter.TCP_INVALID_SEGMENTS);
             case TcpStatus.REJECTED_HOST_LIMIT -> counters.increment(SystemCounter.TCP_REJECTED_HOST_LIMIT);
             case TcpStatus.REJECTED_INSTANCE_LIMIT -> counters.increment(SystemCounter.TCP_REJECTED_INSTANCE_LIMIT);
             case TcpStatus.REJECTED_HALF_OPEN_LIMIT ->
@@ -121,34 +125,47 @@ public final class TcpInterceptor implements SigningIpTcp, SegmentSink
             counters.increment(SystemCounter.TCP_TO_UNKNOWN_GUEST);
             return;
         }
-        int optionsLength = 0;
-        final int optionsOffset = tcpOffset + TcpFlyweight.MIN_HEADER_LENGTH;
+        final int optionsLength = (mss >= 0 ? TcpFlyweight.MSS_OPTION_LENGTH : 0) +
+            (wscale >= 0 ? 1 + TcpFlyweight.WINDOW_SCALE_OPTION_LENGTH : 0);
+        final int tcpLength = TcpFlyweight.MIN_HEADER_LENGTH + optionsLength + length;
+        final int claim = txRing.tryClaim(FrameRings.MSG_FRAME, FrameRings.FRAME_OFFSET + tcpOffset + tcpLength);
+        if (claim < 0)
+        {
+            counters.increment(SystemCounter.PORT_TX_RING_FULL);
+            return;
+        }
+        // The frame is built straight into the claimed slot: one copy of the payload, from the send buffer.
+        final AtomicBuffer frame = txRing.buffer();
+        frame.putInt(claim + FrameRings.GUEST_INDEX_OFFSET, guest.index());
+        final int base = claim + FrameRings.FRAME_OFFSET;
+        final int optionsOffset = base + tcpOffset + TcpFlyweight.MIN_HEADER_LENGTH;
+        int written = 0;
         if (mss >= 0)
         {
-            optionsLength += TcpFlyweight.writeMssOption(frame, optionsOffset, mss);
+            written += TcpFlyweight.writeMssOption(frame, optionsOffset, mss);
         }
         if (wscale >= 0)
         {
-            optionsLength += TcpFlyweight.writeNopOption(frame, optionsOffset + optionsLength);
-            optionsLength += TcpFlyweight.writeWindowScaleOption(frame, optionsOffset + optionsLength, wscale);
+            written += TcpFlyweight.writeNopOption(frame, optionsOffset + written);
+            written += TcpFlyweight.writeWindowScaleOption(frame, optionsOffset + written, wscale);
         }
-        final int tcpLength = TcpFlyweight.MIN_HEADER_LENGTH + optionsLength + length;
-        ethernet.wrap(frame, 0, MAX_FRAME)
+        ethernet.wrap(frame, base, tcpOffset + tcpLength)
             .destinationMac(guest.mac())
             .sourceMac(signingIp.mac())
             .etherType(EthernetFlyweight.ETHERTYPE_IPV4);
         Ipv4Flyweight.writeHeader(
-            frame, ipOffset, Ipv4Flyweight.MIN_HEADER_LENGTH + tcpLength, ++identification & 0xFFFF,
+            frame, base + ipOffset, Ipv4Flyweight.MIN_HEADER_LENGTH + tcpLength, ++identification & 0xFFFF,
             guest.hopLimit(), Ipv4Flyweight.PROTOCOL_TCP, localIp, remoteIp);
-        TcpFlyweight.writeHeader(frame, tcpOffset, localPort, remotePort, seq, ack, flags, window);
+        TcpFlyweight.writeHeader(frame, base + tcpOffset, localPort, remotePort, seq, ack, flags, window);
         if (length > 0)
         {
             frame.putBytes(optionsOffset + optionsLength, data, offset, length);
         }
-        tcpOut.wrap(frame, tcpOffset, tcpLength)
+        tcpOut.wrap(frame, base + tcpOffset, tcpLength)
             .setHeaderLength(TcpFlyweight.MIN_HEADER_LENGTH + optionsLength)
             .computeChecksum(localIp, remoteIp);
-        transmitter.send(guest, frame, 0, tcpOffset + tcpLength);
+        txRing.commit(claim);
+        wakeup.signal();
         counters.increment(SystemCounter.TCP_SEGMENTS_OUT);
         if ((flags & TcpFlyweight.RST) != 0)
         {

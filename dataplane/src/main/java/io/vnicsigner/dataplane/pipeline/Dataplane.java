@@ -1,16 +1,19 @@
 package io.vnicsigner.dataplane.pipeline;
 
+import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import io.vnicsigner.dataplane.counters.PortCounters;
+import io.vnicsigner.dataplane.counters.StageLatencies;
 import io.vnicsigner.dataplane.counters.SystemCounter;
 import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.intercept.SigningIpResponder;
 import io.vnicsigner.dataplane.http.HttpLimits;
 import io.vnicsigner.dataplane.intercept.HttpSessions;
+import io.vnicsigner.dataplane.intercept.InterceptorHandoff;
 import io.vnicsigner.dataplane.intercept.TcpInterceptor;
 import io.vnicsigner.dataplane.sign.RequestSigner;
 import io.vnicsigner.dataplane.sign.SigningConfig;
@@ -35,15 +38,18 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.status.CountersManager;
 
 /**
  * Assembles the agents over opened ports and runs them in the chosen {@link ThreadingMode}. Closing it stops the
  * agents and closes every port.
  * <p>
- * Today everything runs in one agent: the switch's duty cycle drives the TCP endpoint, the HTTP sessions, the
- * signing and the {@link UpstreamConnector}. Splitting them into separate Agrona agents joined by ring buffers
- * (port I/O, interceptor, sign, upstream) is not done yet.
+ * Two agents joined by two {@link OneToOneRingBuffer}s: the {@link SwitchAgent} (port I/O, classify, anti-spoof,
+ * forward, ARP and ICMP for the signing IP) and the {@link InterceptorAgent} (TCP endpoint, HTTP, policy, sign,
+ * upstream). {@link ThreadingMode#DEDICATED} gives each its own thread and idle strategy, each waking the other
+ * through a {@link Wakeup}; SHARED and INVOKER run both in one {@link CompositeAgent} followed by a
+ * {@link PortTxAgent}, so a reply leaves in the cycle its request arrived. See {@code docs/architecture.md}.
  */
 public final class Dataplane implements AutoCloseable
 {
@@ -56,24 +62,39 @@ public final class Dataplane implements AutoCloseable
     private final GuestPort[] guests;
     private final List<PortCounters> portCounters;
     private final SwitchAgent switchAgent;
-    private final AgentRunner runner;
+    private final InterceptorAgent interceptorAgent;
+    private final PortTxAgent portTx;
+    private final List<AgentRunner> runners;
     private final AgentInvoker invoker;
     private final UpstreamConnector upstream;
+    private final Selector idleSelector;
+    private final EventFdWakeup portsWakeup;
+    private final Wakeup interceptorWakeup;
     private final TcpEndpoint tcpEndpoint;
+    private final StageLatencies latencies;
 
     private Dataplane(
         final Port uplink, final GuestPort[] guests, final List<PortCounters> portCounters,
-        final SwitchAgent switchAgent, final AgentRunner runner, final AgentInvoker invoker,
-        final UpstreamConnector upstream, final TcpEndpoint tcpEndpoint)
+        final SwitchAgent switchAgent, final InterceptorAgent interceptorAgent, final PortTxAgent portTx,
+        final List<AgentRunner> runners, final AgentInvoker invoker, final UpstreamConnector upstream,
+        final Selector idleSelector, final EventFdWakeup portsWakeup, final Wakeup interceptorWakeup,
+        final TcpEndpoint tcpEndpoint,
+        final StageLatencies latencies)
     {
-        this.upstream = upstream;
-        this.tcpEndpoint = tcpEndpoint;
         this.uplink = uplink;
         this.guests = guests;
         this.portCounters = portCounters;
         this.switchAgent = switchAgent;
-        this.runner = runner;
+        this.interceptorAgent = interceptorAgent;
+        this.portTx = portTx;
+        this.runners = runners;
         this.invoker = invoker;
+        this.upstream = upstream;
+        this.idleSelector = idleSelector;
+        this.portsWakeup = portsWakeup;
+        this.interceptorWakeup = interceptorWakeup;
+        this.tcpEndpoint = tcpEndpoint;
+        this.latencies = latencies;
     }
 
     public static Dataplane start(
@@ -111,7 +132,7 @@ public final class Dataplane implements AutoCloseable
             final Guest g = guestSpecs.get(i);
             final PortCounters pc = new PortCounters(manager, g.port().name());
             allCounters.add(pc);
-            guests[i] = new GuestPort(g.instanceId(), g.tenant(), g.mac(), g.ip(), g.hopLimit(), g.port(), pc);
+            guests[i] = new GuestPort(g.instanceId(), g.tenant(), g.mac(), g.ip(), g.hopLimit(), g.port(), pc, i);
             pollFds[i + 1] = g.port().pollFd();
         }
         final Transmitter transmitter = new Transmitter(counters);
@@ -126,59 +147,92 @@ public final class Dataplane implements AutoCloseable
                 identities.put(g.ip(), identity);
             }
         }
+        final OneToOneRingBuffer toInterceptor = FrameRings.newRing(FrameRings.DEFAULT_CAPACITY);
+        final OneToOneRingBuffer toPorts = FrameRings.newRing(FrameRings.DEFAULT_CAPACITY);
+        final StageLatencies latencies = new StageLatencies();
         final RequestSigner signer = signingOn ? new RequestSigner(signing.routes().toArray(new SigningRoute[0])) : null;
         final HttpSessions[] sessions = new HttpSessions[1];
-        final TcpInterceptor tcp = new TcpInterceptor(
-            signingIp, guests, counters, transmitter, sink -> new TcpEndpoint(tcpConfig, sink),
-            endpoint -> sessions[0] = new HttpSessions(endpoint, counters, new HttpLimits(), limits.httpSessions(),
-                limits.connections(), limits.headerReadTimeoutNs(), signer, identities, limits.maxBufferedBody(),
-                limits.bodyPoolBytes()), limits.verifyChecksums());
+        final Selector selector;
         UpstreamConnector upstream = null;
-        if (signingOn)
+        EventFdWakeup portsWakeup = null;
+        try
         {
-            final UpstreamRoute[] upstreamRoutes = signing.routes().stream()
-                .map(SigningRoute::upstream).toArray(UpstreamRoute[]::new);
-            try
+            // In DEDICATED mode each agent sleeps on its own and the other wakes it; on one thread nobody must.
+            final Wakeup toPortsWakeup = mode == ThreadingMode.DEDICATED && IdleStrategies.DEFAULT.equals(idleStrategy) ?
+                (portsWakeup = new EventFdWakeup()) : Wakeup.NONE;
+            final TcpInterceptor tcp = new TcpInterceptor(
+                signingIp, guests, counters, toPorts, toPortsWakeup, sink -> new TcpEndpoint(tcpConfig, sink),
+                endpoint -> sessions[0] = new HttpSessions(endpoint, counters, new HttpLimits(), limits.httpSessions(),
+                    limits.connections(), limits.headerReadTimeoutNs(), signer, identities, limits.maxBufferedBody(),
+                    limits.bodyPoolBytes()), limits.verifyChecksums());
+            sessions[0].latencies(latencies);
+            if (signingOn)
             {
+                final UpstreamRoute[] upstreamRoutes = signing.routes().stream()
+                    .map(SigningRoute::upstream).toArray(UpstreamRoute[]::new);
                 upstream = new UpstreamConnector(UpstreamConfig.defaults(), upstreamRoutes, sessions[0]);
+                sessions[0].upstream(upstream);
+                sessions[0].hooks(signing.hooks());
+                sessions[0].services(signing.services());
+                selector = upstream.selector();
             }
-            catch (final java.io.IOException e)
+            else
             {
-                throw new java.io.UncheckedIOException("cannot open the upstream selector", e);
+                selector = Selector.open();
             }
-            sessions[0].upstream(upstream);
-            sessions[0].hooks(signing.hooks());
-            sessions[0].services(signing.services());
-        }
-        final SigningIpResponder responder = new SigningIpResponder(signingIp, counters, transmitter, tcp);
-        final SwitchAgent switchAgent = new SwitchAgent(
-            uplink, uplinkCounters, guests, signingIp, counters, transmitter, responder, clock);
+            final SelectorWakeup interceptorWakeup = new SelectorWakeup(selector);
+            final Wakeup toInterceptorWakeup =
+                mode == ThreadingMode.DEDICATED ? interceptorWakeup : Wakeup.NONE;
+            final SigningIpResponder responder = new SigningIpResponder(signingIp, counters, transmitter,
+                new InterceptorHandoff(toInterceptor, toInterceptorWakeup, counters, limits.verifyChecksums()));
+            final SwitchAgent switchAgent = new SwitchAgent(
+                uplink, uplinkCounters, guests, signingIp, counters, transmitter, responder, toPorts, clock);
+            final InterceptorAgent interceptorAgent = new InterceptorAgent(toInterceptor, guests, tcp, counters, clock);
+            final PortTxAgent portTx = new PortTxAgent(switchAgent);
 
-        final ErrorHandler errorHandler = t ->
-        {
-            counters.increment(SystemCounter.ERRORS);
-            System.err.println("vnic-signer: agent error: " + t);
-        };
-        final Agent agent = switchAgent;
-        AgentRunner runner = null;
-        AgentInvoker invoker = null;
-        switch (mode)
-        {
-            case INVOKER ->
+            final ErrorHandler errorHandler = t ->
             {
-                invoker = new AgentInvoker(errorHandler, null, agent);
-                invoker.start();
-            }
-            case SHARED, DEDICATED ->
+                counters.incrementShared(SystemCounter.ERRORS);
+                System.err.println("vnic-signer: agent error: " + t);
+            };
+            final List<AgentRunner> runners = new ArrayList<>();
+            AgentInvoker invoker = null;
+            switch (mode)
             {
-                // One agent today, so both modes give it one thread; SHARED wraps it for when more agents join.
-                final Agent toRun = mode == ThreadingMode.SHARED ? new CompositeAgent(agent) : agent;
-                final IdleStrategy idle = IdleStrategies.create(idleStrategy, validFds(pollFds));
-                runner = new AgentRunner(idle, errorHandler, null, toRun);
-                AgentRunner.startOnThread(runner);
+                case INVOKER ->
+                {
+                    invoker = new AgentInvoker(
+                        errorHandler, null, new CompositeAgent(switchAgent, interceptorAgent, portTx));
+                    invoker.start();
+                }
+                case SHARED ->
+                {
+                    // One thread sleeps in poll(2) on the ports; upstream sockets are polled once per wake-up.
+                    final IdleStrategy idle = IdleStrategies.create(idleStrategy, validFds(pollFds));
+                    runners.add(new AgentRunner(idle, errorHandler, null,
+                        new CompositeAgent(switchAgent, interceptorAgent, portTx)));
+                }
+                case DEDICATED ->
+                {
+                    runners.add(new AgentRunner(
+                        IdleStrategies.forSwitch(idleStrategy, validFds(pollFds), portsWakeup, toPorts),
+                        errorHandler, null, switchAgent));
+                    runners.add(new AgentRunner(
+                        IdleStrategies.forInterceptor(idleStrategy, selector, interceptorWakeup, toInterceptor),
+                        errorHandler, null, interceptorAgent));
+                }
             }
+            runners.forEach(AgentRunner::startOnThread);
+            return new Dataplane(uplink, guests, allCounters, switchAgent, interceptorAgent, portTx, runners,
+                invoker, upstream, signingOn ? null : selector, portsWakeup, toInterceptorWakeup, tcp.endpoint(),
+                latencies);
         }
-        return new Dataplane(uplink, guests, allCounters, switchAgent, runner, invoker, upstream, tcp.endpoint());
+        catch (final java.io.IOException e)
+        {
+            CloseHelper.quietClose(upstream);
+            CloseHelper.quietClose(portsWakeup);
+            throw new java.io.UncheckedIOException("cannot open the interceptor's selector", e);
+        }
     }
 
     private static TcpConfig tcpConfig(final SigningIp signingIp, final DataplaneLimits limits)
@@ -214,6 +268,37 @@ public final class Dataplane implements AutoCloseable
         return switchAgent;
     }
 
+    public InterceptorAgent interceptorAgent()
+    {
+        return interceptorAgent;
+    }
+
+    /**
+     * Runs one duty cycle of the whole pipeline on the caller's thread, in order (switch, interceptor, the
+     * interceptor's frames out to the ports), letting exceptions propagate; for INVOKER-mode drivers such as the
+     * fuzz harness that want stack traces rather than the invoker's error handler.
+     */
+    public int doWork()
+    {
+        if (invoker == null)
+        {
+            throw new IllegalStateException("doWork() is for INVOKER mode only");
+        }
+        return switchAgent.doWork() + interceptorAgent.doWork() + portTx.doWork();
+    }
+
+    /** Times the switch woke the sleeping interceptor, and the interceptor the sleeping switch; for tests. */
+    long[] wakeups()
+    {
+        return new long[] {interceptorWakeup.wakeups(), portsWakeup == null ? 0 : portsWakeup.wakeups()};
+    }
+
+    /** Sign, upstream and end-to-end latencies, for the daemon to publish. */
+    public StageLatencies latencies()
+    {
+        return latencies;
+    }
+
     /** The userspace TCP endpoint of the signing IP, for its connection and buffer counts. */
     public TcpEndpoint tcpEndpoint()
     {
@@ -222,9 +307,11 @@ public final class Dataplane implements AutoCloseable
 
     public void close()
     {
-        CloseHelper.quietClose(runner);
+        runners.forEach(CloseHelper::quietClose);
         CloseHelper.quietClose(invoker);
         CloseHelper.quietClose(upstream);
+        CloseHelper.quietClose(idleSelector);
+        CloseHelper.quietClose(portsWakeup);
         for (final GuestPort guest : guests)
         {
             CloseHelper.quietClose(guest.port());

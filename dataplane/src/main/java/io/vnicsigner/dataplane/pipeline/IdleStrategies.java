@@ -1,5 +1,6 @@
 package io.vnicsigner.dataplane.pipeline;
 
+import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -7,6 +8,7 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
  * Idle strategies by the names the config uses. {@code poll} is the default: it costs nothing when idle, which
@@ -37,6 +39,26 @@ public final class IdleStrategies
             default -> throw new IllegalArgumentException(
                 "unknown idle strategy '" + name + "' (poll, backoff, sleep, yield, busy-spin)");
         };
+    }
+
+    /**
+     * The switch's idle: as {@link #create}, and with {@code poll} it also wakes when the interceptor signals the
+     * ring back to the ports.
+     */
+    public static IdleStrategy forSwitch(
+        final String name, final int[] pollFds, final EventFdWakeup wakeup, final RingBuffer txRing)
+    {
+        return "poll".equals(name) ? new PollIdleStrategy(pollFds, 1, wakeup, txRing) : create(name, pollFds);
+    }
+
+    /**
+     * The interceptor's idle: with {@code poll} it sleeps in the upstream selector, which the sockets and the
+     * switch's wake-up both interrupt; the other names behave as for any agent.
+     */
+    public static IdleStrategy forInterceptor(
+        final String name, final Selector selector, final SelectorWakeup wakeup, final RingBuffer rxRing)
+    {
+        return "poll".equals(name) ? new SelectorIdleStrategy(selector, wakeup, rxRing, 1) : create(name, new int[0]);
     }
 
     public static boolean isKnown(final String name)

@@ -20,10 +20,15 @@ public final class GuestPort
     private final int hopLimit;
     private final Port port;
     private final PortCounters counters;
+    private final int index;
 
+    /**
+     * @param index the guest's position in the dataplane's guest list; frames on the rings between agents name
+     *              their guest by it.
+     */
     public GuestPort(
         final String instanceId, final String tenant, final long mac, final int ip, final int hopLimit,
-        final Port port, final PortCounters counters)
+        final Port port, final PortCounters counters, final int index)
     {
         if (hopLimit < 1 || hopLimit > 255)
         {
@@ -40,6 +45,12 @@ public final class GuestPort
         this.hopLimit = hopLimit;
         this.port = port;
         this.counters = counters;
+        this.index = index;
+    }
+
+    public int index()
+    {
+        return index;
     }
 
     public String instanceId()

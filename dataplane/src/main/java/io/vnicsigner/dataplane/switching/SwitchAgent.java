@@ -11,10 +11,14 @@ import io.vnicsigner.dataplane.frame.MacAddress;
 import io.vnicsigner.dataplane.intercept.SigningIpResponder;
 import io.vnicsigner.dataplane.port.FrameBatch;
 import io.vnicsigner.dataplane.port.Port;
+import io.vnicsigner.dataplane.pipeline.FrameRings;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.MessageHandler;
 
 /**
  * The switch: receives bursts from every port and forwards each frame, l2fwd-style, run to completion.
@@ -25,6 +29,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>From the uplink: unicast goes only to the guest that owns the destination MAC; broadcast and multicast go
  *   to every guest.</li>
  * </ul>
+ * TCP for the signing IP leaves this agent on a ring to the interceptor agent (ARP and ICMP echo are answered
+ * here); the interceptor's replies come back on another ring, which each duty cycle drains into the guests' ports.
+ * <p>
  * Tagged frames (802.1Q/802.1ad) from a guest have their source MAC checked and then pass to the uplink without
  * further inspection: the dataplane does not look inside VLAN tags, so they are never intercepted.
  */
@@ -45,13 +52,16 @@ public final class SwitchAgent implements Agent
     private final EthernetFlyweight ethernet = new EthernetFlyweight();
     private final ArpFlyweight arp = new ArpFlyweight();
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final RingBuffer interceptorTx;
+    private final MessageHandler onInterceptorFrame = this::onInterceptorFrame;
     private long nowNs;
 
     public SwitchAgent(
         final Port uplink, final PortCounters uplinkCounters, final GuestPort[] guests, final SigningIp signingIp,
         final SystemCounters counters, final Transmitter transmitter, final SigningIpResponder responder,
-        final EpochNanoClock clock)
+        final RingBuffer interceptorTx, final EpochNanoClock clock)
     {
+        this.interceptorTx = interceptorTx;
         this.uplink = uplink;
         this.uplinkCounters = uplinkCounters;
         this.guests = guests.clone();
@@ -90,12 +100,40 @@ public final class SwitchAgent implements Agent
         }
         work += receiveFromUplink();
         work += responder.doWork(nowNs);
+        work += interceptorTx.read(onInterceptorFrame, FrameRings.READ_LIMIT);
+        flushPorts();
+        return work;
+    }
+
+    /**
+     * Sends the frames the interceptor agent left on the ring back to the ports, then flushes. The switch's duty
+     * cycle does this too; a single-threaded pipeline calls it again after the interceptor's turn, so a reply leaves
+     * in the same cycle as the request arrived. Must run on the switch's thread.
+     */
+    public int sendInterceptorFrames()
+    {
+        final int work = interceptorTx.read(onInterceptorFrame, FrameRings.READ_LIMIT);
+        if (work > 0)
+        {
+            flushPorts();
+        }
+        return work;
+    }
+
+    private void flushPorts()
+    {
         for (final GuestPort guest : guests)
         {
             guest.port().flush();
         }
         uplink.flush();
-        return work;
+    }
+
+    private void onInterceptorFrame(
+        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final int guestIndex = buffer.getInt(index + FrameRings.GUEST_INDEX_OFFSET);
+        transmitter.send(guests[guestIndex], buffer, index + FrameRings.FRAME_OFFSET, length - FrameRings.FRAME_OFFSET);
     }
 
     private int receiveFromGuest(final GuestPort guest)

@@ -206,6 +206,15 @@ public final class UpstreamConnector implements AutoCloseable
         return work;
     }
 
+    /**
+     * The selector the connector polls; the interceptor agent's idle strategy sleeps in it, so a provider's bytes
+     * wake the agent at once. Only that agent's thread may select on it.
+     */
+    public Selector selector()
+    {
+        return selector;
+    }
+
     public int openConnections()
     {
         return pool.openConnections();

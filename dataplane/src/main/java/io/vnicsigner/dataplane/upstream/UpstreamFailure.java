@@ -31,14 +31,15 @@ public final class UpstreamFailure
     }
 
     /**
-     * 502 for an unreachable, refusing, untrusted, closing or misbehaving provider, 504 when it was too slow
-     * to connect or answer, {@link #RESET} when the response was cut after its head.
+     * 502 for a provider that cannot be reached (refused, unroutable, not connected within the connect timeout,
+     * untrusted) or that closes or misbehaves, 504 when a connected provider was too slow to answer, {@link #RESET}
+     * when the response was cut after its head. A connect timeout is "unreachable" (ARCHITECTURE §5, issue 5:
+     * "provider down → 502 within the connect timeout"); only the response timeout is an upstream timeout.
      */
     public static int guestStatus(final int reason)
     {
         switch (reason)
         {
-            case CONNECT_TIMEOUT:
             case RESPONSE_TIMEOUT:
                 return 504;
             case PREMATURE_CLOSE:

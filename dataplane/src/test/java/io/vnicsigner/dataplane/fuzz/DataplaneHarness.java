@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.counters.SystemCounter;
+import io.vnicsigner.dataplane.counters.SystemCounters;
 import io.vnicsigner.dataplane.frame.ArpFlyweight;
 import io.vnicsigner.dataplane.frame.EthernetFlyweight;
 import io.vnicsigner.dataplane.frame.FrameError;
@@ -139,7 +140,7 @@ final class DataplaneHarness implements AutoCloseable
      */
     void cycle()
     {
-        dataplane.switchAgent().doWork();
+        dataplane.doWork();
         drainAndCheck();
         checkBounds();
     }

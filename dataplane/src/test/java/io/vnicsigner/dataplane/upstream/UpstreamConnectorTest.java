@@ -165,7 +165,7 @@ class UpstreamConnectorTest
         final RecordingHandler.Outcome outcome = handler.await(id, 3000);
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(UpstreamFailure.CONNECT_TIMEOUT, outcome.failure);
-        assertEquals(504, UpstreamFailure.guestStatus(outcome.failure));
+        assertEquals(502, UpstreamFailure.guestStatus(outcome.failure));
         assertTrue(elapsedMs >= 290 && elapsedMs < 1500, "elapsed " + elapsedMs);
     }
 
