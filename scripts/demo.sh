@@ -24,11 +24,11 @@ GUEST_NS=vsdemo-guest UPLINK_NS=vsdemo-uplink GUEST_TAP=vsdg0 UPLINK_TAP=vsdu0
 GUEST_MAC=52:54:00:00:00:01 GUEST_IP=10.200.0.2 SIGNING_IP=169.254.169.250
 S3PROXY_VERSION=2.6.0 ACCESS_KEY=AKIDDEMOACME SECRET_KEY=demo-secret-kept-on-the-host
 WORK=$(mktemp -d /tmp/vnic-signer-demo.XXXXXX)
-DAEMON_PID="" S3PROXY_PID=""
+VNIC_DAEMON_PID="" S3PROXY_PID=""
 
 cleanup() {
   set +e
-  for pid in "$DAEMON_PID" "$S3PROXY_PID"; do
+  for pid in "$VNIC_DAEMON_PID" "$S3PROXY_PID"; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid"; wait "$pid" 2>/dev/null
     fi
@@ -86,7 +86,7 @@ routes:
     upstream: http://127.0.0.1:$S3PROXY_PORT
     service: s3
     region: us-east-1
-    payload: unsigned
+    payload: auto        # the default: bodies up to 8 MiB are signed with their SHA-256, longer ones stream
 tenants:
   - id: acme
     credentialsFile: $WORK/acme.json
@@ -95,26 +95,13 @@ step "config (the credentials file is mode 0600 and never reaches the guest)"
 cat "$WORK/config.yaml"
 
 step "start the dataplane"
-# shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" $(vnic_jvm_flags) -jar "$VNIC_ROOT/control/target/vnic-signer.jar" \
-  run --config "$WORK/config.yaml" --dir "$WORK/run" > "$WORK/daemon.log" 2>&1 &
-DAEMON_PID=$!
-for _ in $(seq 100); do
-  [ -e "/sys/class/net/$GUEST_TAP" ] && [ -e "/sys/class/net/$UPLINK_TAP" ] && [ -e "$WORK/run/counters.dat" ] && break
-  kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$WORK/daemon.log"; exit 1; }
-  sleep 0.1
-done
+vnic_start_daemon "$WORK/config.yaml" "$WORK/run" "$WORK/daemon.log" "$GUEST_TAP" "$UPLINK_TAP"
 cat "$WORK/daemon.log"
 
 step "guest namespace $GUEST_NS ($GUEST_IP, $GUEST_MAC) and uplink namespace $UPLINK_NS (10.200.0.1)"
-ip netns add "$GUEST_NS"
+vnic_guest_namespace "$GUEST_NS" "$GUEST_TAP" "$GUEST_MAC" "$GUEST_IP" "$SIGNING_IP"
 ip netns add "$UPLINK_NS"
-ip link set "$GUEST_TAP" netns "$GUEST_NS"
 ip link set "$UPLINK_TAP" netns "$UPLINK_NS"
-ip -n "$GUEST_NS" link set lo up
-ip -n "$GUEST_NS" link set "$GUEST_TAP" address "$GUEST_MAC" up
-ip -n "$GUEST_NS" addr add "$GUEST_IP/24" dev "$GUEST_TAP"
-ip -n "$GUEST_NS" route add "$SIGNING_IP/32" dev "$GUEST_TAP"
 ip -n "$UPLINK_NS" link set "$UPLINK_TAP" up
 ip -n "$UPLINK_NS" addr add 10.200.0.1/24 dev "$UPLINK_TAP"
 
@@ -136,6 +123,14 @@ sha256sum "$WORK/file" "$WORK/fetched" | sed "s|$WORK/||"
 cmp -s "$WORK/file" "$WORK/fetched" || { echo "demo.sh: GET returned different bytes" >&2; exit 1; }
 echo "same bytes"
 
+step "guest: a chunked upload (curl -H 'Transfer-Encoding: chunked'), held, hashed and sent with its length"
+in_guest curl -sS -m 20 -o /dev/null -w 'HTTP %{http_code}\n' -X PUT -H 'Transfer-Encoding: chunked' \
+  --data-binary @"$WORK/file" -H 'Host: s3.local' "http://$SIGNING_IP/demo-bucket/chunked.bin" | tee "$WORK/chunked.txt"
+grep -q 'HTTP 200' "$WORK/chunked.txt" || { echo "demo.sh: chunked PUT failed" >&2; exit 1; }
+
+step "guest: its identity document, signed with the host's Ed25519 key (no secret in it)"
+in_guest curl -sS -m 20 "http://$SIGNING_IP/vnic/v1/identity"; echo
+
 step "the same PUT sent directly to S3Proxy (127.0.0.1:$S3PROXY_PORT), unsigned"
 curl -sS -m 20 -o "$WORK/direct.xml" -w 'HTTP %{http_code}\n' -X PUT --data-binary @"$WORK/file" \
   -H 'Host: s3.local' "http://127.0.0.1:$S3PROXY_PORT/demo-bucket/hello.txt" | tee "$WORK/direct.txt"
@@ -147,6 +142,6 @@ stats | tee "$WORK/stats.txt"
 grep -q 'signed-requests' "$WORK/stats.txt" || { echo "demo.sh: no signed requests counted" >&2; exit 1; }
 
 step "stop"
-kill -TERM "$DAEMON_PID"; wait "$DAEMON_PID" || true; DAEMON_PID=""
+kill -TERM "$VNIC_DAEMON_PID"; wait "$VNIC_DAEMON_PID" || true; VNIC_DAEMON_PID=""
 tail -1 "$WORK/daemon.log"
 echo "demo.sh: done"

@@ -50,3 +50,34 @@ vnic_ensure_built() {
     vnic_mvn -q -DskipTests -pl control -am package >&2 || { echo "vnic-signer: build failed" >&2; return 1; }
   fi
 }
+
+# Starts the daemon (the built jar) on CONFIG with runtime dir RUNDIR, output to LOG; waits until TAPs named in
+# the remaining arguments exist and the counters file is there. Sets VNIC_DAEMON_PID.
+vnic_start_daemon() {
+  local config=$1 rundir=$2 log=$3 tap
+  shift 3
+  # shellcheck disable=SC2046
+  "$JAVA_HOME/bin/java" $(vnic_jvm_flags) -jar "$VNIC_ROOT/control/target/vnic-signer.jar" \
+    run --config "$config" --dir "$rundir" > "$log" 2>&1 &
+  VNIC_DAEMON_PID=$!
+  for _ in $(seq 300); do
+    local ready=1
+    for tap in "$@"; do [ -e "/sys/class/net/$tap" ] || ready=0; done
+    [ -e "$rundir/counters.dat" ] || ready=0
+    [ "$ready" -eq 1 ] && return 0
+    kill -0 "$VNIC_DAEMON_PID" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "vnic-signer did not start within 30 s" >&2; cat "$log" >&2; return 1
+}
+
+# Moves TAP into a new namespace NS as a guest with MAC and IP/24, routed to the signing IP.
+vnic_guest_namespace() {
+  local ns=$1 tap=$2 mac=$3 ip=$4 signing_ip=${5:-169.254.169.250}
+  ip netns add "$ns"
+  ip link set "$tap" netns "$ns"
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set "$tap" address "$mac" up
+  ip -n "$ns" addr add "$ip/24" dev "$tap"
+  ip -n "$ns" route add "$signing_ip/32" dev "$tap"
+}
