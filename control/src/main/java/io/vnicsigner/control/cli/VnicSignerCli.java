@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         SignCommand.class,
         VerifyCommand.class,
         IdentityCommand.class,
+        AuditCommand.class,
     })
 public final class VnicSignerCli implements Runnable
 {

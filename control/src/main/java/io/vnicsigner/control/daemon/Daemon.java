@@ -35,11 +35,13 @@ public final class Daemon implements AutoCloseable
 
     private final CountersFile countersFile;
     private final Dataplane dataplane;
+    private final ControlPlane control;
 
-    private Daemon(final CountersFile countersFile, final Dataplane dataplane)
+    private Daemon(final CountersFile countersFile, final Dataplane dataplane, final ControlPlane control)
     {
         this.countersFile = countersFile;
         this.dataplane = dataplane;
+        this.control = control;
     }
 
     /**
@@ -51,9 +53,10 @@ public final class Daemon implements AutoCloseable
     public static Daemon start(final VnicConfig config, final File dir, final ThreadingMode modeOverride)
         throws StartException
     {
-        final SigningConfig signing = signingConfig(config);
+        final SigningConfig routing = signingConfig(config);
         final List<Port> opened = new ArrayList<>();
         CountersFile countersFile = null;
+        ControlPlane control = null;
         try
         {
             final Port uplink = open(config.uplinkPort(), "uplink", opened);
@@ -70,15 +73,21 @@ public final class Daemon implements AutoCloseable
             countersFile = CountersFile.create(
                 dir, CountersFile.DEFAULT_MAX_COUNTERS, ProcessHandle.current().pid(), System.currentTimeMillis());
             final CountersManager manager = countersFile.newManager();
+            // Policy, throttle and audit only matter when there is something to sign.
+            control = routing.routes().isEmpty() ? null :
+                ControlPlane.start(config.control(), routing.routes(), routing.identities(), manager);
+            final SigningConfig signing = control == null ? routing :
+                new SigningConfig(routing.routes(), routing.identities(), control.hooks());
             final ThreadingMode mode = modeOverride != null ? modeOverride : config.threadingMode();
             final Dataplane dataplane = Dataplane.start(
                 config.signingIp(), uplink, guests, mode, config.idleStrategy(), config.limits(), signing, manager,
                 new SystemEpochNanoClock());
-            return new Daemon(countersFile, dataplane);
+            return new Daemon(countersFile, dataplane, control);
         }
         catch (final StartException | RuntimeException e)
         {
             opened.forEach(CloseHelper::quietClose);
+            CloseHelper.quietClose(control);
             CloseHelper.quietClose(countersFile);
             throw e;
         }
@@ -150,9 +159,16 @@ public final class Daemon implements AutoCloseable
         return countersFile;
     }
 
+    /** Policy, throttle and audit, or null when no route is configured (nothing is signed). */
+    public ControlPlane control()
+    {
+        return control;
+    }
+
     public void close()
     {
         CloseHelper.quietClose(dataplane);
+        CloseHelper.quietClose(control);
         CloseHelper.quietClose(countersFile);
     }
 
