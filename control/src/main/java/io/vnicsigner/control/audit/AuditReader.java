@@ -31,6 +31,35 @@ public final class AuditReader implements AutoCloseable
         }
         queue = AuditTrail.openQueue(dir, SystemTimeProvider.INSTANCE, true);
         tailer = queue.createTailer();
+        // Retention may have deleted the first cycles after the queue's own listing was written: start at the
+        // oldest cycle file that is there.
+        final long first = firstCycle(dir);
+        if (first >= 0)
+        {
+            tailer.moveToCycle((int)first);
+        }
+    }
+
+    /** The oldest daily cycle present (days since the epoch, which is how the daily roll numbers them), or -1. */
+    private static long firstCycle(final Path dir)
+    {
+        long first = -1;
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + AuditRetention.SUFFIX))
+        {
+            for (final Path file : files)
+            {
+                final java.time.LocalDate day = AuditRetention.cycleDay(file.getFileName().toString());
+                if (day != null && (first < 0 || day.toEpochDay() < first))
+                {
+                    first = day.toEpochDay();
+                }
+            }
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return first;
     }
 
     /**
