@@ -1,6 +1,6 @@
 package io.vnicsigner.control.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -64,6 +64,9 @@ public final class AuditCommand implements Runnable
     @Command(name = "tail", description = "Print the last records, one JSON object a line; --follow keeps going.")
     static final class Tail implements Callable<Integer>
     {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         Source source;
 
@@ -95,11 +98,11 @@ public final class AuditCommand implements Runnable
             }
             catch (final ConfigException e)
             {
-                System.err.println("vnic-signer audit tail: " + e.getMessage());
+                spec.commandLine().getErr().println("vnic-signer audit tail: " + e.getMessage());
                 return 2;
             }
-            final PrintStream out = System.out;
-            try (AuditReader reader = open(dir, "tail"))
+            final PrintWriter out = spec.commandLine().getOut();
+            try (AuditReader reader = open(dir, "tail", spec.commandLine().getErr()))
             {
                 if (reader == null)
                 {
@@ -155,6 +158,9 @@ public final class AuditCommand implements Runnable
     @Command(name = "export", description = "Print the records in [--since, --until) as JSON Lines.")
     static final class Export implements Callable<Integer>
     {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         Source source;
 
@@ -184,11 +190,11 @@ public final class AuditCommand implements Runnable
             }
             catch (final ConfigException e)
             {
-                System.err.println("vnic-signer audit export: " + e.getMessage());
+                spec.commandLine().getErr().println("vnic-signer audit export: " + e.getMessage());
                 return 2;
             }
-            final PrintStream out = System.out;
-            try (AuditReader reader = open(dir, "export"))
+            final PrintWriter out = spec.commandLine().getOut();
+            try (AuditReader reader = open(dir, "export", spec.commandLine().getErr()))
             {
                 if (reader == null)
                 {
@@ -223,7 +229,7 @@ public final class AuditCommand implements Runnable
         }
     }
 
-    private static AuditReader open(final Path dir, final String command)
+    private static AuditReader open(final Path dir, final String command, final PrintWriter err)
     {
         try
         {
@@ -231,7 +237,7 @@ public final class AuditCommand implements Runnable
         }
         catch (final RuntimeException e)
         {
-            System.err.println("vnic-signer audit " + command + ": cannot read the audit queue in " + dir + ": " +
+            err.println("vnic-signer audit " + command + ": cannot read the audit queue in " + dir + ": " +
                 e.getMessage());
             return null;
         }
