@@ -11,7 +11,7 @@ public record PolicyConfig(String name, List<Rule> allow, boolean originForm, bo
 {
     /**
      * @param methods upper-case method names; empty means any method.
-     * @param host    host pattern ({@code *} matches any run of characters), null for any host.
+     * @param host    host glob ({@code *} within a label, {@code **} across labels), null for any host.
      * @param path    path glob ({@code *} within a segment, {@code **} across segments), null for any path.
      */
     public record Rule(Set<String> methods, String host, String path)

@@ -70,6 +70,8 @@ class PolicyTableTest
         assertEquals("policy readonly: allowed by rule 1", table.lastReason());
         assertEquals(403, decide(READER, "GET /dir/notes.txt HTTP/1.1\r\nHost: photos.buckets.test\r\n\r\n"));
         assertEquals(403, decide(READER, "GET /notes.txt HTTP/1.1\r\nHost: buckets.test\r\n\r\n"));
+        assertEquals(403, decide(READER, "GET /notes.txt HTTP/1.1\r\nHost: a.photos.buckets.test\r\n\r\n"),
+            "* is one label");
     }
 
     @Test
