@@ -89,8 +89,9 @@ public final class AuditTrail implements AuditHook, AutoCloseable
             }
             return appender.lastIndexAppended();
         }
-        catch (final RuntimeException e)
+        catch (final RuntimeException | InternalError e)
         {
+            // InternalError: a fault on the mapped file (the disk filled up under the mapping).
             fail(e);
             return NOT_RECORDED;
         }
@@ -112,7 +113,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable
                 wire.write(AuditFields.LATENCY_NS).int64(latencyNs);
             }
         }
-        catch (final RuntimeException e)
+        catch (final RuntimeException | InternalError e)
         {
             fail(e);
         }
@@ -192,7 +193,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable
         return appender;
     }
 
-    private void fail(final RuntimeException e)
+    private void fail(final Throwable e)
     {
         appendFailures.incrementAndGet();
         lastFailure = e;
