@@ -18,6 +18,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.Wire;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * The audit hook on a Chronicle Queue that rolls daily (UTC). Each intercepted request gets a request record, and a
@@ -37,6 +38,7 @@ public final class AuditTrail implements AuditHook, AutoCloseable
     private final StringBuilder text = new StringBuilder(MAX_TEXT);
     private final AtomicLong appendFailures = new AtomicLong();
     private volatile Throwable lastFailure;
+    private AtomicCounter outcomesLost;
     private ExcerptAppender appender;
 
     /**
@@ -51,6 +53,16 @@ public final class AuditTrail implements AuditHook, AutoCloseable
         this.routeLabels = routeLabels.clone();
         this.policy = policy;
         this.throttle = throttle;
+    }
+
+    /**
+     * Where lost outcome records are counted, for operators (a lost request record refuses the request, which the
+     * dataplane counts); set before the dataplane starts.
+     */
+    public AuditTrail outcomesLostCounter(final AtomicCounter counter)
+    {
+        this.outcomesLost = counter;
+        return this;
     }
 
     /** Opens (or creates) the queue in {@code dir}, rolling daily by {@code time}. */
@@ -116,6 +128,10 @@ public final class AuditTrail implements AuditHook, AutoCloseable
         catch (final RuntimeException | InternalError e)
         {
             fail(e);
+            if (outcomesLost != null)
+            {
+                outcomesLost.incrementRelease();
+            }
         }
     }
 

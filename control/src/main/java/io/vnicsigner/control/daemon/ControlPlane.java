@@ -28,6 +28,8 @@ import org.agrona.concurrent.status.CountersManager;
 public final class ControlPlane implements AutoCloseable
 {
     private static final long RETENTION_PERIOD_MINUTES = 60;
+    /** Counter type id of the lost-outcome counter (the control plane's ids are 75-89). */
+    public static final int AUDIT_OUTCOMES_LOST_TYPE = 78;
 
     private final PolicyTable policy;
     private final Throttle throttle;
@@ -67,7 +69,9 @@ public final class ControlPlane implements AutoCloseable
             Files.createDirectories(auditConfig.dir());
             AuditRetention.apply(auditConfig.dir(), System.currentTimeMillis(), auditConfig.retentionDays());
             final String[] labels = routes.stream().map(SigningRoute::toString).toArray(String[]::new);
-            audit = new AuditTrail(AuditTrail.openQueue(auditConfig.dir()), labels, policy, throttle);
+            audit = new AuditTrail(AuditTrail.openQueue(auditConfig.dir()), labels, policy, throttle)
+                .outcomesLostCounter(counters.newCounter("audit outcome records lost (append failed)",
+                    AUDIT_OUTCOMES_LOST_TYPE));
         }
         catch (final IOException | RuntimeException e)
         {

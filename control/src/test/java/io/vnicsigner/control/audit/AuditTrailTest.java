@@ -125,6 +125,12 @@ class AuditTrailTest
         audit.queue().close();
         assertEquals(AuditHook.NOT_RECORDED, audit.onRequest(ACME, request, 0, 0, null, 2));
         assertEquals(1, audit.appendFailures());
+        final org.agrona.concurrent.status.AtomicCounter lost = new org.agrona.concurrent.status.CountersManager(
+            new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(8192)),
+            new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(1024))).newCounter("lost");
+        audit.outcomesLostCounter(lost).onComplete(0, 200, 0, 0, 1);
+        assertEquals(2, audit.appendFailures());
+        assertEquals(1, lost.get(), "a lost outcome is counted for operators");
         audit.close();
     }
 
