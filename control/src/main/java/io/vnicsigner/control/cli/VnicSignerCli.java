@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         VerifyIdentityCommand.class,
         MetricsCommand.class,
         PktgenCommand.class,
+        AuditCommand.class,
     })
 public final class VnicSignerCli implements Runnable
 {

@@ -35,7 +35,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader
 {
     private static final Set<String> TOP_KEYS =
-        Set.of("signingIp", "signingMac", "uplink", "instances", "threading", "limits", "routes", "tenants");
+        Set.of("signingIp", "signingMac", "uplink", "instances", "threading", "limits", "routes", "tenants", "audit",
+            "tiers", "policies", "throttle");
     private static final Set<String> ROUTE_KEYS =
         Set.of("host", "prefix", "upstream", "caFile", "service", "region", "payload", "connectTimeoutMs",
             "responseTimeoutMs");
@@ -50,6 +51,15 @@ public final class ConfigLoader
     private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults",
         "imageDigest", "signedRequests", "tokens");
     private static final Set<String> THREADING_KEYS = Set.of("mode", "idle");
+    private static final Set<String> INSTANCE_CONTROL_KEYS = Set.of("tier", "policy");
+    private static final Set<String> AUDIT_KEYS = Set.of("dir", "retentionDays");
+    private static final Set<String> TIER_KEYS = Set.of("rate", "burst", "dailyQuota", "policy");
+    private static final Set<String> POLICY_KEYS = Set.of("allow", "forms", "maxBody");
+    private static final Set<String> RULE_KEYS = Set.of("methods", "host", "path");
+    private static final Set<String> THROTTLE_KEYS = Set.of("hostRate", "hostBurst");
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
+    /** Wildcards a pattern may hold: the matcher backtracks, so this bounds its work per request. */
+    public static final int MAX_PATTERN_WILDCARDS = 4;
 
     private ConfigLoader()
     {
@@ -113,7 +123,7 @@ public final class ConfigLoader
         final List<InstanceConfig> instances = new ArrayList<>();
         for (final YamlNode node : root.get("instances").list())
         {
-            node.requireMap(INSTANCE_KEYS);
+            node.requireMap(union(INSTANCE_KEYS, INSTANCE_CONTROL_KEYS));
             final String id = node.get("id").string(null);
             final String tenant = node.get("tenant").string(null);
             final YamlNode macNode = node.get("mac");
@@ -201,7 +211,7 @@ public final class ConfigLoader
         }
         return new VnicConfig(
             new SigningIp(signingIp, signingMac), uplinkPort, List.copyOf(instances), mode, idle,
-            limits(root.get("limits")), routes, tenants);
+            limits(root.get("limits")), routes, tenants, control(root, instances));
     }
 
     private static List<RouteConfig> routes(final YamlNode node) throws ConfigException
@@ -364,5 +374,158 @@ public final class ConfigLoader
         {
             throw new ConfigException(node.where() + e.getMessage());
         }
+    }
+
+    private static Set<String> union(final Set<String> a, final Set<String> b)
+    {
+        final Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** {@code audit}, {@code tiers}, {@code policies}, {@code throttle} and each instance's {@code tier}/{@code policy}. */
+    private static ControlConfig control(final YamlNode root, final List<InstanceConfig> instances)
+        throws ConfigException
+    {
+        final YamlNode auditNode = root.get("audit");
+        AuditConfig audit = null;
+        if (!auditNode.isMissing())
+        {
+            auditNode.requireMap(AUDIT_KEYS);
+            audit = new AuditConfig(Path.of(auditNode.get("dir").string(null)),
+                auditNode.get("retentionDays").integer(0, 0, 36_500));
+        }
+        final Map<String, PolicyConfig> policies = new java.util.LinkedHashMap<>();
+        final YamlNode policiesNode = root.get("policies");
+        for (final String name : policiesNode.keys())
+        {
+            policies.put(name, policy(name, policiesNode.get(name)));
+        }
+        final Map<String, TierConfig> tiers = new java.util.LinkedHashMap<>(ControlConfig.NONE.tiers());
+        final YamlNode tiersNode = root.get("tiers");
+        tiersNode.requireMap(tiers.keySet());
+        for (final String name : tiersNode.keys())
+        {
+            final YamlNode tier = tiersNode.get(name);
+            tier.requireMap(TIER_KEYS);
+            final TierConfig d = tiers.get(name);
+            final YamlNode policyNode = tier.get("policy");
+            final String policy = policyNode.isMissing() ? null : policyNode.string(null);
+            if (policy != null && !policies.containsKey(policy))
+            {
+                throw new ConfigException(policyNode.where() + "names no policy under policies: ('" + policy + "')");
+            }
+            tiers.put(name, new TierConfig(name, tier.get("rate").number(d.ratePerSecond(), 0.001, 1e9),
+                tier.get("burst").integer(d.burst(), 1, 1_000_000_000),
+                tier.get("dailyQuota").longInteger(d.dailyQuota(), 0, Long.MAX_VALUE), policy));
+        }
+        final YamlNode throttle = root.get("throttle");
+        throttle.requireMap(THROTTLE_KEYS);
+        final double hostRate = throttle.get("hostRate").number(0, 0, 1e9);
+        final YamlNode hostBurstNode = throttle.get("hostBurst");
+        final int hostBurst = hostBurstNode.integer((int)Math.max(1, Math.min(1_000_000_000, hostRate)), 1,
+            1_000_000_000);
+        if (!hostBurstNode.isMissing() && hostRate == 0)
+        {
+            throw new ConfigException(hostBurstNode.where() + "needs throttle.hostRate");
+        }
+        final Map<String, ControlConfig.Assignment> assignments = new HashMap<>();
+        final List<YamlNode> instanceNodes = root.get("instances").list();
+        for (int i = 0; i < instances.size(); i++)
+        {
+            final YamlNode tierNode = instanceNodes.get(i).get("tier");
+            final YamlNode policyNode = instanceNodes.get(i).get("policy");
+            final String tier = tierNode.isMissing() ? null : tierNode.string(null);
+            final String policy = policyNode.isMissing() ? null : policyNode.string(null);
+            if (tier != null && !tiers.containsKey(tier))
+            {
+                throw new ConfigException(tierNode.where() + "must be free, basic or premium, not '" + tier + "'");
+            }
+            if (policy != null && !policies.containsKey(policy))
+            {
+                throw new ConfigException(policyNode.where() + "names no policy under policies: ('" + policy + "')");
+            }
+            if (tier != null || policy != null)
+            {
+                assignments.put(instances.get(i).id(), new ControlConfig.Assignment(tier, policy));
+            }
+        }
+        return new ControlConfig(audit, Map.copyOf(tiers), java.util.Collections.unmodifiableMap(policies),
+            hostRate, hostRate == 0 ? 0 : hostBurst, Map.copyOf(assignments));
+    }
+
+    private static PolicyConfig policy(final String name, final YamlNode node) throws ConfigException
+    {
+        if (node.isMissing())
+        {
+            throw new ConfigException(node.where() + "must be a mapping with allow:, forms: or maxBody:");
+        }
+        node.requireMap(POLICY_KEYS);
+        final List<PolicyConfig.Rule> rules = new ArrayList<>();
+        for (final YamlNode rule : node.get("allow").list())
+        {
+            rule.requireMap(RULE_KEYS);
+            final Set<String> methods = new java.util.TreeSet<>();
+            final YamlNode methodsNode = rule.get("methods");
+            for (final YamlNode method : methodsNode.list())
+            {
+                final String m = method.string(null);
+                if (m.equals("*"))
+                {
+                    methods.clear();
+                    break;
+                }
+                if (!METHODS.contains(m))
+                {
+                    throw new ConfigException(method.where() + "must be one of " + new java.util.TreeSet<>(METHODS) +
+                        " or *, not '" + m + "'");
+                }
+                methods.add(m);
+            }
+            final YamlNode hostNode = rule.get("host");
+            final String host = hostNode.isMissing() ? null : hostNode.string(null).toLowerCase(Locale.ROOT);
+            if (host != null && (host.contains("/") || host.contains(":") || wildcards(host) > MAX_PATTERN_WILDCARDS))
+            {
+                throw new ConfigException(hostNode.where() + "must be a host pattern without port or /, with at " +
+                    "most " + MAX_PATTERN_WILDCARDS + " wildcards");
+            }
+            final YamlNode pathNode = rule.get("path");
+            final String path = pathNode.isMissing() ? null : pathNode.string(null);
+            if (path != null && (!path.startsWith("/") || path.contains("?") || wildcards(path) > MAX_PATTERN_WILDCARDS))
+            {
+                throw new ConfigException(pathNode.where() + "must start with /, hold no ? and at most " +
+                    MAX_PATTERN_WILDCARDS + " wildcards (* or **)");
+            }
+            rules.add(new PolicyConfig.Rule(Set.copyOf(methods), host, path));
+        }
+        boolean origin = true;
+        boolean absolute = true;
+        final YamlNode formsNode = node.get("forms");
+        if (!formsNode.isMissing())
+        {
+            origin = false;
+            absolute = false;
+            for (final YamlNode form : formsNode.list())
+            {
+                final String f = form.string(null);
+                switch (f)
+                {
+                    case "origin" -> origin = true;
+                    case "absolute" -> absolute = true;
+                    default -> throw new ConfigException(form.where() + "must be origin or absolute, not '" + f + "'");
+                }
+            }
+            if (!origin && !absolute)
+            {
+                throw new ConfigException(formsNode.where() + "must name origin, absolute or both");
+            }
+        }
+        final long maxBody = node.get("maxBody").longInteger(-1, 0, Long.MAX_VALUE);
+        return new PolicyConfig(name, List.copyOf(rules), origin, absolute, maxBody);
+    }
+
+    private static int wildcards(final String pattern)
+    {
+        return pattern.replace("**", "*").length() - pattern.replace("**", "*").replace("*", "").length();
     }
 }

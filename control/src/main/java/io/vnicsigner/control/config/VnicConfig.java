@@ -7,7 +7,7 @@ import io.vnicsigner.dataplane.pipeline.ThreadingMode;
 import io.vnicsigner.dataplane.switching.SigningIp;
 
 /**
- * The daemon's whole configuration, validated.
+ * The daemon's whole configuration, validated. {@code control} holds audit, tiers, policies and throttling.
  */
 public record VnicConfig(
     SigningIp signingIp,
@@ -17,6 +17,7 @@ public record VnicConfig(
     String idleStrategy,
     DataplaneLimits limits,
     List<RouteConfig> routes,
-    List<TenantConfig> tenants)
+    List<TenantConfig> tenants,
+    ControlConfig control)
 {
 }

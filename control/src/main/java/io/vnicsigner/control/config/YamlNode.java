@@ -131,6 +131,67 @@ final class YamlNode
         return i;
     }
 
+    /** A whole number that may exceed an int (YAML gives Integer or Long). */
+    long longInteger(final long defaultValue, final long min, final long max) throws ConfigException
+    {
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        if (!(value instanceof Integer) && !(value instanceof Long))
+        {
+            throw new ConfigException(where() + "must be a whole number, not " + describe(value));
+        }
+        final long l = ((Number)value).longValue();
+        if (l < min || l > max)
+        {
+            throw new ConfigException(where() + "must be within " + min + ".." + max + ", not " + l);
+        }
+        return l;
+    }
+
+    /** A number (whole or not) within {@code min..max}. */
+    double number(final double defaultValue, final double min, final double max) throws ConfigException
+    {
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        if (!(value instanceof Number number))
+        {
+            throw new ConfigException(where() + "must be a number, not " + describe(value));
+        }
+        final double d = number.doubleValue();
+        if (!(d >= min && d <= max))
+        {
+            throw new ConfigException(where() + "must be within " + min + ".." + max + ", not " + d);
+        }
+        return d;
+    }
+
+    /** The keys of a mapping in document order; empty when missing. */
+    List<String> keys() throws ConfigException
+    {
+        if (value == null)
+        {
+            return List.of();
+        }
+        if (!(value instanceof Map<?, ?> map))
+        {
+            throw new ConfigException(where() + "must be a mapping of keys, not " + describe(value));
+        }
+        final List<String> keys = new ArrayList<>();
+        for (final Object key : map.keySet())
+        {
+            if (!(key instanceof String name))
+            {
+                throw new ConfigException(where() + "key '" + key + "' must be a string");
+            }
+            keys.add(name);
+        }
+        return keys;
+    }
+
     double fraction(final double defaultValue) throws ConfigException
     {
         if (value == null)

@@ -49,10 +49,13 @@ public final class Daemon implements AutoCloseable
     private final LatencySnapshots latencySnapshots;
     private final ScheduledExecutorService publisher;
 
-    private Daemon(final CountersFile countersFile, final Dataplane dataplane, final File dir)
+    private final ControlPlane control;
+
+    private Daemon(final CountersFile countersFile, final Dataplane dataplane, final File dir, final ControlPlane control)
     {
         this.countersFile = countersFile;
         this.dataplane = dataplane;
+        this.control = control;
         this.latencySnapshots = new LatencySnapshots(dir, dataplane.latencies());
         // Off the agents' threads: the interceptor only records; this thread encodes and writes the file.
         this.publisher = Executors.newSingleThreadScheduledExecutor(r ->
@@ -89,20 +92,21 @@ public final class Daemon implements AutoCloseable
     public static Daemon start(final VnicConfig config, final File dir, final ThreadingMode modeOverride)
         throws StartException
     {
-        return start(config, dir, modeOverride, RequestHooks.NONE);
+        return start(config, dir, modeOverride, null);
     }
 
     /**
      * As {@link #start(VnicConfig, File, ThreadingMode)}, with the policy, throttle and audit hooks the signing path
-     * calls (the control plane's; tests pass their own).
+     * calls: the control plane's from the config when {@code hooksOverride} is null, else the given ones (tests).
      */
     public static Daemon start(
-        final VnicConfig config, final File dir, final ThreadingMode modeOverride, final RequestHooks hooks)
+        final VnicConfig config, final File dir, final ThreadingMode modeOverride, final RequestHooks hooksOverride)
         throws StartException
     {
-        final SigningConfig signing = withInstanceServices(signingConfig(config, hooks), config, dir);
+        final SigningConfig routing = signingConfig(config, RequestHooks.NONE);
         final List<Port> opened = new ArrayList<>();
         CountersFile countersFile = null;
+        ControlPlane control = null;
         try
         {
             final Port uplink = open(config.uplinkPort(), "uplink", opened);
@@ -119,15 +123,23 @@ public final class Daemon implements AutoCloseable
             countersFile = CountersFile.create(
                 dir, CountersFile.DEFAULT_MAX_COUNTERS, ProcessHandle.current().pid(), System.currentTimeMillis());
             final CountersManager manager = countersFile.newManager();
+            // Policy, throttle and audit only matter when there is something to sign.
+            control = routing.routes().isEmpty() || hooksOverride != null ? null :
+                ControlPlane.start(config.control(), routing.routes(), routing.identities(), manager);
+            final RequestHooks hooks = hooksOverride != null ? hooksOverride :
+                control != null ? control.hooks() : RequestHooks.NONE;
+            final SigningConfig signing = withInstanceServices(
+                new SigningConfig(routing.routes(), routing.identities(), hooks), config, dir);
             final ThreadingMode mode = modeOverride != null ? modeOverride : config.threadingMode();
             final Dataplane dataplane = Dataplane.start(
                 config.signingIp(), uplink, guests, mode, config.idleStrategy(), config.limits(), signing, manager,
                 new SystemEpochNanoClock());
-            return new Daemon(countersFile, dataplane, dir);
+            return new Daemon(countersFile, dataplane, dir, control);
         }
         catch (final StartException | RuntimeException e)
         {
             opened.forEach(CloseHelper::quietClose);
+            CloseHelper.quietClose(control);
             CloseHelper.quietClose(countersFile);
             throw e;
         }
@@ -244,6 +256,12 @@ public final class Daemon implements AutoCloseable
         return countersFile;
     }
 
+    /** Policy, throttle and audit, or null when no route is configured (nothing is signed). */
+    public ControlPlane control()
+    {
+        return control;
+    }
+
     public void close()
     {
         publisher.shutdownNow();
@@ -257,6 +275,7 @@ public final class Daemon implements AutoCloseable
         }
         CloseHelper.quietClose(dataplane);
         CloseHelper.quietClose(latencySnapshots);
+        CloseHelper.quietClose(control);
         CloseHelper.quietClose(countersFile);
     }
 

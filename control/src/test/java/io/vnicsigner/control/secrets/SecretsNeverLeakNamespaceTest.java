@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Runs the real CLI daemon as a child process, drives every kind of outcome from a guest namespace (signed
  * success, each local refusal, an unreachable provider, tokens, the identity document), runs {@code stats} and
  * {@code metrics}, and then greps everything the run produced for the tenant's secret and session token: the
- * daemon's stdout and stderr, every CLI output, every file in its directory, and every byte the guest received,
- * headers included.
+ * daemon's stdout and stderr, every CLI output (the audit export included), every file in its directories (the
+ * counters, the host key, the Chronicle Queue audit files), and every byte the guest received, headers included.
  */
 class SecretsNeverLeakNamespaceTest
 {
@@ -82,8 +82,10 @@ class SecretsNeverLeakNamespaceTest
                 tenants:
                   - id: acme
                     credentialsFile: %s
+                audit:
+                  dir: %s
                 """.formatted(GuestLab.SIGNING_IP, uplinkTap, GuestLab.GUEST_MAC, GuestLab.GUEST_IP, guestTap,
-                s3.endpoint(), downPort, credentials));
+                s3.endpoint(), downPort, credentials, dir.toPath().resolve("audit")));
             final Path daemonLog = dir.toPath().resolve("daemon.log");
             final Process daemon = cli("run", "--config", config.toString(), "--dir", runDir.toString())
                 .redirectErrorStream(true).redirectOutput(daemonLog.toFile()).start();
@@ -141,6 +143,9 @@ class SecretsNeverLeakNamespaceTest
 
                 outputs.add(runCli("stats", "--all", "--dir", runDir.toString()));
                 outputs.add(runCli("metrics", "--once", "--dir", runDir.toString()));
+                outputs.add(runCli("audit", "export", "--dir", dir.toPath().resolve("audit").toString(),
+                    "--since", "2000-01-01T00:00:00Z", "--until", "2100-01-01T00:00:00Z", "--format", "jsonl"));
+                assertTrue(outputs.get(outputs.size() - 1).contains("leak-bucket"), "the audit trail has the requests");
                 outputs.add(runCli("identity", "--tenant", "acme", "--mac", GuestLab.GUEST_MAC,
                     "--image-digest", "sha256:" + "0".repeat(64)));
             }

@@ -44,12 +44,12 @@ public final class GuestLab implements AutoCloseable
      */
     public GuestLab(final File dir, final String instanceExtra, final String topExtra) throws Exception
     {
-        this(dir, null, List.of(new Guest("i-demo1", "acme", GUEST_MAC, GUEST_IP, instanceExtra)), topExtra,
-            RequestHooks.NONE);
+        this(dir, null, List.of(new Guest("i-demo1", "acme", GUEST_MAC, GUEST_IP, instanceExtra)), topExtra, null);
     }
 
     /**
-     * Several guests, each in its own namespace on the same /24, and the daemon started with these hooks.
+     * Several guests, each in its own namespace on the same /24, and the daemon started with these hooks (null: the
+     * control plane's, from the config).
      *
      * @param prefix a short stem for the TAPs and namespaces ({@code <prefix>g<i>}, {@code <prefix>u}), or null for
      *               the single-guest names.
