@@ -28,7 +28,7 @@ def main():
         total = lambda k: sum(int(r[k]) for r in rs)
         return {
             "rounds": len(rs), "rps": med("req_per_s"), "p50": med("p50_us"), "p99": med("p99_us"),
-            "p999": med("p999_us"), "cpu": med("cpu_s_per_1k_req"), "up": med("upstream_cpu_share"), "non2xx": total("non_2xx"),
+            "p999": med("p999_us"), "cpu": med("cpu_s_per_1k_req"), "up": med("upstream_cpu_share"), "uc": med("upstream_conns_per_1k_req"), "non2xx": total("non_2xx"),
             "sock": total("socket_errors"), "timeouts": total("timeouts"),
             "rps_min": min(float(r["req_per_s"]) for r in rs), "rps_max": max(float(r["req_per_s"]) for r in rs),
         }
@@ -39,11 +39,11 @@ def main():
         w = csv.writer(f)
         w.writerow(["request", "connections", "path", "rounds", "median_req_per_s", "min_req_per_s",
                     "max_req_per_s", "median_p50_us", "median_p99_us", "median_p999_us",
-                    "median_cpu_s_per_1k_req", "median_upstream_cpu_share", "total_non_2xx", "total_socket_errors", "total_timeouts"])
+                    "median_cpu_s_per_1k_req", "median_upstream_cpu_share", "median_upstream_conns_per_1k_req", "total_non_2xx", "total_socket_errors", "total_timeouts"])
         for (q, c, p), s in cells.items():
             if s:
                 w.writerow([q, c, p, s["rounds"], f"{s['rps']:.0f}", f"{s['rps_min']:.0f}", f"{s['rps_max']:.0f}",
-                            f"{s['p50']:.0f}", f"{s['p99']:.0f}", f"{s['p999']:.0f}", f"{s['cpu']:.4f}", f"{s['up']:.2f}",
+                            f"{s['p50']:.0f}", f"{s['p99']:.0f}", f"{s['p999']:.0f}", f"{s['cpu']:.4f}", f"{s['up']:.2f}", f"{s['uc']:.2f}",
                             s["non2xx"], s["sock"], s["timeouts"]])
 
     def ratio(a, b):
@@ -109,18 +109,20 @@ def main():
           "`e2e-summary.csv`; ratios: `e2e-ratios.csv`; the daemon's counters after the run: "
           "`e2e-counters.txt`. CPU s / 1k req is the proxy's own CPU time (the JVM; nginx's master and workers; "
           "haproxy) per 1,000 requests; upstream CPU is the common upstream nginx's CPU time per second of the run "
-          "(1.00 = one core busy), to show whether the upstream was close to saturation.", ""]
+          "(1.00 = one core busy), to show whether the upstream was close to saturation; upstream conns / 1k req is how many TCP connections "
+          "the path opened to the upstream per 1,000 requests (from the upstream's `stub_status`; 0 when its "
+          "keep-alive pool holds).", ""]
     for q, label in REQUESTS:
         md += [f"**{label}**", "",
-               "| connections | path | req/s (min–max) | p50 ms | p99 ms | p99.9 ms | CPU s / 1k req | upstream CPU | non-2xx | socket errors |",
-               "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+               "| connections | path | req/s (min–max) | p50 ms | p99 ms | p99.9 ms | CPU s / 1k req | upstream CPU | upstream conns / 1k req | non-2xx | socket errors |",
+               "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for c in conns:
             for p in PATHS:
                 s = cells[(q, c, p)]
                 if s:
                     md.append(f"| {c} | {p} | {s['rps']:,.0f} ({s['rps_min']:,.0f}–{s['rps_max']:,.0f}) | "
                               f"{ms(s['p50'])} | {ms(s['p99'])} | {ms(s['p999'])} | {s['cpu']:.3f} | "
-                              f"{s['up']:.2f} | {s['non2xx']} | {s['sock'] + s['timeouts']} |")
+                              f"{s['up']:.2f} | {s['uc']:.1f} | {s['non2xx']} | {s['sock'] + s['timeouts']} |")
         md.append("")
     md += ["**Ratios** (vnic-signer ÷ peer; req/s above 1 is better, p99 and CPU per request below 1 are better)",
            "",

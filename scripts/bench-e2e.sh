@@ -10,7 +10,8 @@
 # process (utime+stime from /proc/PID/stat, all its threads and, for nginx, its workers).
 #
 #   scripts/bench-e2e.sh [--quick] [--rounds N] [--seconds S] [--warmup S] [--conns "1 16 64 256"]
-#                        [--out DIR] [--no-docs] [--jfr FILE]
+#                        [--out DIR] [--no-docs] [--jfr FILE] [--idle STRATEGY]
+# (--idle sets the daemon's threading.idle: poll, the default, backoff, sleep, yield or busy-spin.)
 #
 # Everything runs inside namespaces this script creates (be-host holds the upstream, the proxies, the daemon and the
 # DNAT rules; be-ga, be-gn, be-gh are the three guests); nothing is changed in the root namespace. Everything it
@@ -21,7 +22,7 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 [ "$(id -u)" -eq 0 ] || { echo "bench-e2e.sh: needs root (namespaces, TAP devices, iptables)" >&2; exit 1; }
 
-ROUNDS=3 SECS=5 WARMUP=5 CONNS="1 16 64 256" WRITE_DOCS=1 JFR="" OUT=""
+ROUNDS=3 SECS=5 WARMUP=5 CONNS="1 16 64 256" WRITE_DOCS=1 JFR="" OUT="" IDLE=""
 ARGS_GIVEN="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,7 +34,8 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --no-docs) WRITE_DOCS=0 ;;
     --jfr) JFR=$2; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --idle) IDLE=$2; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "bench-e2e.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -55,7 +57,7 @@ vnic_setup_java
 vnic_ensure_built
 
 HOST=be-host GA=be-ga GN=be-gn GH=be-gh
-SIGNING_IP=169.254.169.250 UP_PORT=8080 NGINX_PORT=8081 HAPROXY_PORT=8082 HOSTNAME_HDR=bench.local
+SIGNING_IP=169.254.169.250 STATUS_PORT=8090 UP_PORT=8080 NGINX_PORT=8081 HAPROXY_PORT=8082 HOSTNAME_HDR=bench.local
 WORK=$(mktemp -d /tmp/vnic-bench-e2e.XXXXXX)
 DATA_DIR="${OUT:-$VNIC_ROOT/docs/bench-data}"
 [ "$WRITE_DOCS" = 1 ] || DATA_DIR="${OUT:-$WORK/out}"
@@ -108,6 +110,11 @@ http {
     listen 127.0.0.1:$UP_PORT backlog=4096;
     location / { echo_read_request_body; echo_exec @ok; }
     location @ok { return 200 "ok\n"; }
+  }
+  server {
+    # "accepts" counts the TCP connections each path opened to the upstream (its keep-alive pooling)
+    listen 127.0.0.1:$STATUS_PORT;
+    location / { stub_status; }
   }
 }
 CONF
@@ -169,10 +176,13 @@ HAP_PID=$!
 # ---- (a) the daemon, in the host namespace, with a guest TAP and an uplink TAP ---------------------------------------
 install -m 0600 /dev/null "$WORK/bench.json"
 printf '{"accessKeyId":"%s","secretAccessKey":"%s"}\n' AKIDBENCH bench-secret-not-checked > "$WORK/bench.json"
+THREADING_LINE=""
+[ -z "$IDLE" ] || THREADING_LINE="threading: { idle: $IDLE }"
 cat > "$WORK/config.yaml" <<YAML
 signingIp: $SIGNING_IP
 uplink: { port: "tap:beup0" }
 limits: { connectionsPerInstance: 1024 }
+$THREADING_LINE
 instances:
   - { id: i-bench, tenant: bench, mac: "52:54:00:be:00:01", ip: 10.210.0.2, port: "tap:beta0" }
 routes:
@@ -181,7 +191,7 @@ tenants:
   - { id: bench, credentialsFile: $WORK/bench.json }
 YAML
 JFR_OPT=()
-[ -n "$JFR" ] && JFR_OPT=("-XX:StartFlightRecording=filename=$JFR,settings=profile")
+[ -n "$JFR" ] && JFR_OPT=("-XX:StartFlightRecording=filename=$JFR,settings=profile,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=2ms")
 # shellcheck disable=SC2046
 ip netns exec $HOST "$JAVA_HOME/bin/java" $(vnic_jvm_flags) "${JFR_OPT[@]}" \
   -jar "$VNIC_ROOT/control/target/vnic-signer.jar" run --config "$WORK/config.yaml" --dir "$WORK/run" \
@@ -256,6 +266,7 @@ cpu_ticks() { # utime+stime of the given PIDs, in clock ticks
   done
   echo $t
 }
+upstream_accepts() { ip netns exec $HOST curl -s -m 5 "http://127.0.0.1:$STATUS_PORT/" | awk 'NR == 3 {print $1}'; }
 upstream_pids() { echo "$UP_PID $(pgrep -P "$UP_PID" | tr '\n' ' ')"; }
 HZ=$(getconf CLK_TCK)
 run_wrk() { # path req conns seconds -> RESULT line
@@ -266,7 +277,7 @@ run_wrk() { # path req conns seconds -> RESULT line
 }
 
 RAW="$WORK/out/e2e-raw.csv"
-echo "round,request,connections,path,seconds,requests,req_per_s,p50_us,p99_us,p999_us,socket_errors,non_2xx,timeouts,cpu_s,cpu_s_per_1k_req,upstream_cpu_share" > "$RAW"
+echo "round,request,connections,path,seconds,requests,req_per_s,p50_us,p99_us,p999_us,socket_errors,non_2xx,timeouts,cpu_s,cpu_s_per_1k_req,upstream_cpu_share,upstream_conns_per_1k_req" > "$RAW"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 START_TS=$(date -u +%Y-%m-%dT%H:%MZ)
 for path in vnic-signer nginx haproxy; do   # warm-up (JIT, connection pools); not recorded
@@ -279,20 +290,21 @@ for round in $(seq "$ROUNDS"); do
       for i in 0 1 2; do
         path=${PATHS[$(( (i + round) % 3 ))]}   # rotate the order each round
         # shellcheck disable=SC2046
-        before=$(cpu_ticks $(pids_of "$path")); up_before=$(cpu_ticks $(upstream_pids))
+        before=$(cpu_ticks $(pids_of "$path")); up_before=$(cpu_ticks $(upstream_pids)); acc_before=$(upstream_accepts)
         res=$(run_wrk "$path" "$req" "$c" "$SECS")
         read -r _ n dur_us econ eread ewrite estatus etimeout p50 p99 p999 <<< "$res"
         # shellcheck disable=SC2046
-        after=$(cpu_ticks $(pids_of "$path")); up_after=$(cpu_ticks $(upstream_pids))
+        after=$(cpu_ticks $(pids_of "$path")); up_after=$(cpu_ticks $(upstream_pids)); acc_after=$(upstream_accepts)
         python3 - "$round" "$req" "$c" "$path" "$dur_us" "$n" "$p50" "$p99" "$p999" \
-          $((econ + eread + ewrite)) "$estatus" "$etimeout" $((after - before)) $((up_after - up_before)) "$HZ" >> "$RAW" <<'PY'
+          $((econ + eread + ewrite)) "$estatus" "$etimeout" $((after - before)) $((up_after - up_before)) $((acc_after - acc_before)) "$HZ" >> "$RAW" <<'PY'
 import sys
-r, req, c, path, dur_us, n, p50, p99, p999, sock, status, tmo, ticks, up_ticks, hz = sys.argv[1:]
+r, req, c, path, dur_us, n, p50, p99, p999, sock, status, tmo, ticks, up_ticks, accepts, hz = sys.argv[1:]
 secs = int(dur_us) / 1e6
 cpu = int(ticks) / int(hz)
 n = int(n)
 print(f"{r},{req},{c},{path},{secs:.2f},{n},{n / secs:.0f},{p50},{p99},{p999},{sock},{status},{tmo},"
-      f"{cpu:.2f},{(cpu * 1000 / n) if n else 0:.4f},{int(up_ticks) / int(hz) / secs:.2f}")
+      f"{cpu:.2f},{(cpu * 1000 / n) if n else 0:.4f},{int(up_ticks) / int(hz) / secs:.2f},"
+      f"{int(accepts) * 1000 / n if n else 0:.2f}")
 PY
         tail -1 "$RAW" >&2
       done
