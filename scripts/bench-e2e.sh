@@ -295,17 +295,16 @@ for round in $(seq "$ROUNDS"); do
         read -r _ n dur_us econ eread ewrite estatus etimeout p50 p99 p999 <<< "$res"
         # shellcheck disable=SC2046
         after=$(cpu_ticks $(pids_of "$path")); up_after=$(cpu_ticks $(upstream_pids)); acc_after=$(upstream_accepts)
-        python3 - "$round" "$req" "$c" "$path" "$dur_us" "$n" "$p50" "$p99" "$p999" \
-          $((econ + eread + ewrite)) "$estatus" "$etimeout" $((after - before)) $((up_after - up_before)) $((acc_after - acc_before)) "$HZ" >> "$RAW" <<'PY'
-import sys
-r, req, c, path, dur_us, n, p50, p99, p999, sock, status, tmo, ticks, up_ticks, accepts, hz = sys.argv[1:]
-secs = int(dur_us) / 1e6
-cpu = int(ticks) / int(hz)
-n = int(n)
-print(f"{r},{req},{c},{path},{secs:.2f},{n},{n / secs:.0f},{p50},{p99},{p999},{sock},{status},{tmo},"
-      f"{cpu:.2f},{(cpu * 1000 / n) if n else 0:.4f},{int(up_ticks) / int(hz) / secs:.2f},"
-      f"{int(accepts) * 1000 / n if n else 0:.2f}")
-PY
+        # awk, not python, per cell: python3 can be a slow pyenv shim
+        awk -v r="$round" -v req="$req" -v c="$c" -v path="$path" -v dur_us="$dur_us" -v n="$n" -v p50="$p50" \
+          -v p99="$p99" -v p999="$p999" -v sock=$((econ + eread + ewrite)) -v status="$estatus" -v tmo="$etimeout" \
+          -v ticks=$((after - before)) -v up_ticks=$((up_after - up_before)) -v accepts=$((acc_after - acc_before)) \
+          -v hz="$HZ" 'BEGIN {
+            secs = dur_us / 1e6; cpu = ticks / hz
+            printf "%s,%s,%s,%s,%.2f,%d,%.0f,%s,%s,%s,%s,%s,%s,%.2f,%.4f,%.2f,%.2f\n", r, req, c, path, secs, n, n / secs,
+              p50, p99, p999, sock, status, tmo, cpu, n ? cpu * 1000 / n : 0, up_ticks / hz / secs,
+              n ? accepts * 1000 / n : 0
+          }' >> "$RAW"
         tail -1 "$RAW" >&2
       done
     done
