@@ -81,8 +81,9 @@ def main():
             f"set output '{name}.png'",
             "set multiplot layout 1,2 title '" + title + "'",
             "set logscale x 2", "set xlabel 'connections (wrk, keep-alive)'", f"set ylabel '{ylabel}'",
-            "set key top left" if not logy else "set key top left", "set grid",
+            "set key top left", "set grid",
             f"set xtics ({', '.join(str(c) for c in conns)})",
+            f"set xrange [{min(conns) / 1.3}:{max(conns) * 1.3}]",
         ]
         if logy:
             lines.append("set logscale y")
