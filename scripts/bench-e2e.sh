@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     --no-docs) WRITE_DOCS=0 ;;
     --jfr) JFR=$2; shift ;;
     --idle) IDLE=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
     *) echo "bench-e2e.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --no-docs) WRITE_DOCS=0 ;;
     --jfr) JFR=$2; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
     *) echo "bench-pps.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
