@@ -57,7 +57,7 @@ vnic_start_daemon() {
   local config=$1 rundir=$2 log=$3 tap
   shift 3
   # shellcheck disable=SC2046
-  "$JAVA_HOME/bin/java" $(vnic_jvm_flags) -jar "$VNIC_ROOT/control/target/vnic-signer.jar" \
+  "$JAVA_HOME/bin/java" $(vnic_jvm_flags) ${VNIC_JAVA_OPTS:-} -jar "$VNIC_ROOT/control/target/vnic-signer.jar" \
     run --config "$config" --dir "$rundir" > "$log" 2>&1 &
   VNIC_DAEMON_PID=$!
   for _ in $(seq 300); do

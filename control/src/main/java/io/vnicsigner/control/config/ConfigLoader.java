@@ -21,6 +21,7 @@ import io.vnicsigner.dataplane.sign.SignedRequests;
 import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
 import io.vnicsigner.dataplane.sign.PayloadPolicy;
+import io.vnicsigner.dataplane.upstream.UpstreamConfig;
 import io.vnicsigner.dataplane.upstream.UpstreamRoute;
 import io.vnicsigner.signer.identity.InstanceIdentity;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -39,7 +40,7 @@ public final class ConfigLoader
             "tiers", "policies", "throttle");
     private static final Set<String> ROUTE_KEYS =
         Set.of("host", "prefix", "upstream", "caFile", "service", "region", "payload", "connectTimeoutMs",
-            "responseTimeoutMs");
+            "responseTimeoutMs", "maxIdleConnections");
     private static final Set<String> TENANT_KEYS = Set.of("id", "credentialsFile");
     /** The image digest of an instance that does not declare one: all zeros, meaning "unknown image". */
     public static final String UNKNOWN_IMAGE_DIGEST = "sha256:" + "0".repeat(64);
@@ -255,15 +256,16 @@ public final class ConfigLoader
             final String payload = payloadNode.string("auto");
             if (PayloadPolicy.parse(payload) == null)
             {
-                throw new ConfigException(payloadNode.where() + "must be hash, unsigned or auto ('" + payload +
-                    "': hash is not supported yet)");
+                throw new ConfigException(payloadNode.where() + "must be hash, unsigned or auto, not '" + payload + "'");
             }
             final int connectTimeoutMs = route.get("connectTimeoutMs").integer((int)java.util.concurrent.TimeUnit
                 .NANOSECONDS.toMillis(UpstreamRoute.DEFAULT_CONNECT_TIMEOUT_NS), 1, 600_000);
             final int responseTimeoutMs = route.get("responseTimeoutMs").integer((int)java.util.concurrent.TimeUnit
                 .NANOSECONDS.toMillis(UpstreamRoute.DEFAULT_RESPONSE_TIMEOUT_NS), 1, 3_600_000);
+            final int maxIdle = route.get("maxIdleConnections").integer(UpstreamRoute.DEFAULT_MAX_IDLE_CONNECTIONS, 0,
+                UpstreamConfig.DEFAULT_MAX_CONNECTIONS);
             routes.add(new RouteConfig(host, prefix, upstream, caFile, route.get("service").string(null),
-                route.get("region").string(null), payload, connectTimeoutMs, responseTimeoutMs));
+                route.get("region").string(null), payload, connectTimeoutMs, responseTimeoutMs, maxIdle));
         }
         return List.copyOf(routes);
     }

@@ -10,9 +10,11 @@ import java.nio.file.Path;
  * @param connectTimeoutMs  TCP connect plus TLS handshake; past it the guest gets 502 (default 2 s).
  * @param responseTimeoutMs provider inactivity while an exchange waits on it; past it the guest gets 504
  *                          (default 30 s).
+ * @param maxIdleConnections keep-alive connections to the provider kept open when idle (default 64, at most the
+ *                          connector's 128 slots); a connection finished beyond it is closed.
  */
 public record RouteConfig(
     String host, String prefix, String upstream, Path caFile, String service, String region, String payload,
-    int connectTimeoutMs, int responseTimeoutMs)
+    int connectTimeoutMs, int responseTimeoutMs, int maxIdleConnections)
 {
 }

@@ -162,7 +162,8 @@ public final class Daemon implements AutoCloseable
             {
                 upstream = UpstreamRoute.of(route.upstream(), route.caFile())
                     .withConnectTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(route.connectTimeoutMs()))
-                    .withResponseTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(route.responseTimeoutMs()));
+                    .withResponseTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(route.responseTimeoutMs()))
+                    .withMaxIdleConnections(route.maxIdleConnections());
             }
             catch (final java.io.IOException | java.security.GeneralSecurityException | RuntimeException e)
             {

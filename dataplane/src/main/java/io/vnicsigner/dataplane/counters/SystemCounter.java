@@ -66,6 +66,7 @@ public enum SystemCounter
     SIGNED_REQUESTS_ENRICHED(57, "Guest-signed requests forwarded with a countersignature (signedRequests: enrich)"),
     INTERCEPT_RING_FULL(60, "TCP frames to the signing IP dropped: the ring to the interceptor was full (guest retransmits)"),
     PORT_TX_RING_FULL(61, "TCP frames from the signing IP dropped: the ring back to the ports was full (retransmitted)"),
+    UPSTREAM_SLOTS_EXHAUSTED(62, "Guest requests refused with 503: every upstream connection slot was in use"),
     TOKEN_REJECTED(90, "Guest requests refused with 401: session token missing, expired, forged or another instance's"),
     LOCAL_REFUSED(91, "Token and identity requests refused (X-Forwarded-For, bad TTL, no identity)");
 

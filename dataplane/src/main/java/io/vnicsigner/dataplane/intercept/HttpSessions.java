@@ -88,6 +88,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
     private static final byte[] TOKEN_INVALID = ascii("token_invalid");
     private static final byte[] AUDIT_UNAVAILABLE = ascii("audit_unavailable");
     private static final byte[] BODY_POOL_EXHAUSTED = ascii("body_pool_exhausted");
+    private static final byte[] UPSTREAM_BUSY = ascii("upstream_connections_exhausted");
 
     private final TcpEndpoint endpoint;
     private final SystemCounters counters;
@@ -756,7 +757,9 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         final int exchangeId = upstream.begin(routeIndex, flags, nowNs);
         if (exchangeId < 0)
         {
-            writer.errorResponse(503, null, 1, true, request);
+            counters.increment(SystemCounter.UPSTREAM_SLOTS_EXHAUSTED);
+            audit.onComplete(auditId, 503, 0, 0, 0);
+            writer.errorResponse(503, UPSTREAM_BUSY, 1, true, request);
             return false;
         }
         if (upstream.writeRequest(exchangeId, head, 0, length) != length)

@@ -24,7 +24,8 @@ public final class UpstreamRoute
 {
     public static final long DEFAULT_CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
     public static final long DEFAULT_RESPONSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
-    public static final int DEFAULT_MAX_IDLE_CONNECTIONS = 8;
+    /** Half the connector's slots: enough that 64 busy guest connections do not churn provider connections. */
+    public static final int DEFAULT_MAX_IDLE_CONNECTIONS = 64;
     public static final long DEFAULT_IDLE_KEEP_ALIVE_NS = TimeUnit.SECONDS.toNanos(15);
 
     private final boolean tls;
