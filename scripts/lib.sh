@@ -44,10 +44,14 @@ vnic_mvn() {
 # Builds the launcher jar when it is missing or older than any source file.
 vnic_ensure_built() {
   local jar="$VNIC_ROOT/control/target/vnic-signer.jar"
-  if [ ! -f "$jar" ] || [ -n "$(find "$VNIC_ROOT" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ] \
+  # Only the modules the launcher jar is built from; bench/ and tests do not make it stale.
+  local modules=("$VNIC_ROOT/native" "$VNIC_ROOT/signer" "$VNIC_ROOT/dataplane" "$VNIC_ROOT/control")
+  if [ ! -f "$jar" ] || [ -n "$(find "${modules[@]}" -path '*/src/main/*' -newer "$jar" -print -quit 2>/dev/null)" ] \
      || [ "$VNIC_ROOT/pom.xml" -nt "$jar" ]; then
     echo "vnic-signer: building (first use or sources changed)..." >&2
     vnic_mvn -q -DskipTests -pl control -am package >&2 || { echo "vnic-signer: build failed" >&2; return 1; }
+    # Maven leaves an unchanged jar's time alone; mark it current so the next call does not build again.
+    touch "$jar"
   fi
 }
 
