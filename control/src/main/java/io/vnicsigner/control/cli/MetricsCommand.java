@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.vnicsigner.control.daemon.Daemon;
 import io.vnicsigner.control.metrics.PrometheusText;
 import io.vnicsigner.dataplane.counters.CountersFile;
+import io.vnicsigner.dataplane.counters.LatencySnapshots;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +51,15 @@ public final class MetricsCommand implements Callable<Integer>
         {
             if (once)
             {
-                System.out.print(PrometheusText.render(file.reader()));
+                try
+                {
+                    System.out.print(exposition(file));
+                }
+                catch (final IOException e)
+                {
+                    System.err.println("vnic-signer metrics: " + e.getMessage());
+                    return 1;
+                }
                 System.out.flush();
                 return 0;
             }
@@ -68,7 +77,7 @@ public final class MetricsCommand implements Callable<Integer>
             }
             server.createContext("/metrics", exchange ->
             {
-                final byte[] body = PrometheusText.render(file.reader()).getBytes(StandardCharsets.UTF_8);
+                final byte[] body = exposition(file).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", PrometheusText.CONTENT_TYPE);
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody())
@@ -89,5 +98,10 @@ public final class MetricsCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    private String exposition(final CountersFile file) throws IOException
+    {
+        return PrometheusText.render(file.reader()) + PrometheusText.renderLatencies(LatencySnapshots.read(dir));
     }
 }

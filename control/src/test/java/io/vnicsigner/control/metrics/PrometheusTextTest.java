@@ -20,6 +20,30 @@ class PrometheusTextTest
     File dir;
 
     @Test
+    void shouldExposeStageLatenciesAsASummaryInSeconds()
+    {
+        final org.HdrHistogram.Histogram sign = new org.HdrHistogram.Histogram(3);
+        for (int i = 1; i <= 1000; i++)
+        {
+            sign.recordValue(i * 1_000L); // 1 µs .. 1 ms
+        }
+        final String text = PrometheusText.renderLatencies(java.util.Map.of("sign", sign));
+
+        assertTrue(text.contains("# TYPE vnic_signer_latency_seconds summary\n"), text);
+        final double p50 = Double.parseDouble(line(text, "vnic_signer_latency_seconds{stage=\"sign\",quantile=\"0.5\"} "));
+        assertTrue(p50 > 0.000495 && p50 < 0.000505, "p50 about 0.5 ms: " + p50);
+        assertEquals("1000", line(text, "vnic_signer_latency_seconds_count{stage=\"sign\"} "));
+        final double sum = Double.parseDouble(line(text, "vnic_signer_latency_seconds_sum{stage=\"sign\"} "));
+        assertTrue(Math.abs(sum - 0.5005) < 0.001, "sum of 1..1000 µs is 0.5005 s: " + sum);
+        assertEquals("", PrometheusText.renderLatencies(java.util.Map.of()), "nothing before the first snapshot");
+    }
+
+    private static String line(final String text, final String prefix)
+    {
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length());
+    }
+
+    @Test
     void shouldExposeSystemAndPortCountersAsPrometheusCounters()
     {
         try (CountersFile file = CountersFile.create(dir, CountersFile.DEFAULT_MAX_COUNTERS, 1, 0))
