@@ -21,7 +21,6 @@ import io.vnicsigner.dataplane.sign.SignedRequests;
 import io.vnicsigner.dataplane.switching.GuestPort;
 import io.vnicsigner.dataplane.switching.SigningIp;
 import io.vnicsigner.dataplane.sign.PayloadPolicy;
-import io.vnicsigner.dataplane.upstream.UpstreamConfig;
 import io.vnicsigner.dataplane.upstream.UpstreamRoute;
 import io.vnicsigner.signer.identity.InstanceIdentity;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -46,7 +45,7 @@ public final class ConfigLoader
     public static final String UNKNOWN_IMAGE_DIGEST = "sha256:" + "0".repeat(64);
     private static final Set<String> LIMIT_KEYS = Set.of("connections", "connectionsPerInstance", "halfOpen",
         "tcpBuffers", "httpSessions", "idleTimeoutSeconds", "headerReadTimeoutSeconds", "verifyChecksums",
-        "maxBufferedBodyBytes", "bodyPoolBytes");
+        "maxBufferedBodyBytes", "bodyPoolBytes", "upstreamConnections");
     private static final Set<String> FAULT_KEYS = Set.of("seed", "drop", "duplicate", "reorder");
     private static final Set<String> UPLINK_KEYS = Set.of("port");
     private static final Set<String> INSTANCE_KEYS = Set.of("id", "tenant", "mac", "ip", "port", "hopLimit", "faults",
@@ -263,7 +262,7 @@ public final class ConfigLoader
             final int responseTimeoutMs = route.get("responseTimeoutMs").integer((int)java.util.concurrent.TimeUnit
                 .NANOSECONDS.toMillis(UpstreamRoute.DEFAULT_RESPONSE_TIMEOUT_NS), 1, 3_600_000);
             final int maxIdle = route.get("maxIdleConnections").integer(UpstreamRoute.DEFAULT_MAX_IDLE_CONNECTIONS, 0,
-                UpstreamConfig.DEFAULT_MAX_CONNECTIONS);
+                0xFFFF);
             routes.add(new RouteConfig(host, prefix, upstream, caFile, route.get("service").string(null),
                 route.get("region").string(null), payload, connectTimeoutMs, responseTimeoutMs, maxIdle));
         }
@@ -308,7 +307,8 @@ public final class ConfigLoader
             seconds(node.get("headerReadTimeoutSeconds"), d.headerReadTimeoutNs()),
             node.get("verifyChecksums").bool(d.verifyChecksums()),
             node.get("maxBufferedBodyBytes").integer((int)d.maxBufferedBody(), 0, Integer.MAX_VALUE),
-            node.get("bodyPoolBytes").integer((int)d.bodyPoolBytes(), 64 * 1024, Integer.MAX_VALUE));
+            node.get("bodyPoolBytes").integer((int)d.bodyPoolBytes(), 64 * 1024, Integer.MAX_VALUE),
+            node.get("upstreamConnections").integer(d.upstreamConnections(), 1, 0xFFFF));
     }
 
     private static long seconds(final YamlNode node, final long defaultNs) throws ConfigException

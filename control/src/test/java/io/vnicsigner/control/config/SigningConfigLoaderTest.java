@@ -68,6 +68,7 @@ class SigningConfigLoaderTest
         assertNull(route.prefix());
         assertEquals("http://127.0.0.1:18080", route.upstream());
         assertEquals(64, route.maxIdleConnections(), "default idle keep-alive connections to the provider");
+        assertEquals(128, config.limits().upstreamConnections(), "default upstream connection slots");
         assertEquals("auto", route.payload(), "hash up to the buffered-body limit by default");
         assertEquals("AKID", config.tenants().get(0).credentials().accessKeyId());
         assertEquals(ConfigLoader.UNKNOWN_IMAGE_DIGEST, config.instances().get(0).imageDigest());

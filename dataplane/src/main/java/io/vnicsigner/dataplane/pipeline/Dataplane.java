@@ -170,7 +170,8 @@ public final class Dataplane implements AutoCloseable
             {
                 final UpstreamRoute[] upstreamRoutes = signing.routes().stream()
                     .map(SigningRoute::upstream).toArray(UpstreamRoute[]::new);
-                upstream = new UpstreamConnector(UpstreamConfig.defaults(), upstreamRoutes, sessions[0]);
+                upstream = new UpstreamConnector(
+                    UpstreamConfig.defaults().withMaxConnections(limits.upstreamConnections()), upstreamRoutes, sessions[0]);
                 sessions[0].upstream(upstream);
                 sessions[0].hooks(signing.hooks());
                 sessions[0].services(signing.services());

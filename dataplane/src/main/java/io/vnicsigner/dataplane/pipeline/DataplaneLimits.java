@@ -2,6 +2,8 @@ package io.vnicsigner.dataplane.pipeline;
 
 import java.util.concurrent.TimeUnit;
 
+import io.vnicsigner.dataplane.upstream.UpstreamConfig;
+
 /**
  * The bounds of the interceptor, with the defaults of the design guide (§8). Each is documented with its overflow
  * action in {@code docs/architecture.md}.
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * @param bodyPoolBytes          off-heap memory for held bodies, shared by all connections and allocated at start
  *                               in 64 KiB slabs; when it is used up, {@code auto} bodies of known length stream as
  *                               {@code UNSIGNED-PAYLOAD} and the others get 503 with {@code Retry-After}.
+ * @param upstreamConnections    connections to providers open at once (each with a 64 KiB request buffer, allocated
+ *                               at start); a request that finds none free gets 503 with {@code Retry-After}.
  */
 public record DataplaneLimits(
     int connections,
@@ -31,7 +35,8 @@ public record DataplaneLimits(
     long headerReadTimeoutNs,
     boolean verifyChecksums,
     long maxBufferedBody,
-    long bodyPoolBytes)
+    long bodyPoolBytes,
+    int upstreamConnections)
 {
     public static final long DEFAULT_MAX_BUFFERED_BODY = 8L * 1024 * 1024;
     public static final long DEFAULT_BODY_POOL_BYTES = 64L * 1024 * 1024;
@@ -42,6 +47,20 @@ public record DataplaneLimits(
         {
             throw new IllegalArgumentException("maxBufferedBody must not be negative and bodyPoolBytes at least 64 KiB");
         }
+        if (upstreamConnections < 1 || upstreamConnections > 0xFFFF)
+        {
+            throw new IllegalArgumentException("upstreamConnections must be 1..65535: " + upstreamConnections);
+        }
+    }
+
+    /** The limits with the default number of upstream connections. */
+    public DataplaneLimits(
+        final int connections, final int connectionsPerInstance, final int halfOpen, final int tcpBuffers,
+        final int httpSessions, final long idleTimeoutNs, final long headerReadTimeoutNs, final boolean verifyChecksums,
+        final long maxBufferedBody, final long bodyPoolBytes)
+    {
+        this(connections, connectionsPerInstance, halfOpen, tcpBuffers, httpSessions, idleTimeoutNs, headerReadTimeoutNs,
+            verifyChecksums, maxBufferedBody, bodyPoolBytes, UpstreamConfig.DEFAULT_MAX_CONNECTIONS);
     }
 
     /** The limits with the default body buffering. */
