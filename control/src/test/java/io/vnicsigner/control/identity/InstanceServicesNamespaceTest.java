@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import io.vnicsigner.control.cli.VerifyIdentityCommand;
 import io.vnicsigner.control.daemon.HostKey;
@@ -73,9 +72,7 @@ class InstanceServicesNamespaceTest
 
     private void startGuest() throws Exception
     {
-        final Path credentials = dir.toPath().resolve("acme.json");
-        Files.writeString(credentials, "{\"accessKeyId\":\"" + ACCESS_KEY + "\",\"secretAccessKey\":\"" + SECRET + "\"}");
-        Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+        final Path credentials = GuestLab.writeCredentials(dir.toPath().resolve("acme.json"), ACCESS_KEY, SECRET);
         guest = new GuestLab(dir, "    tokens: required", """
             routes:
               - host: s3.local

@@ -1090,7 +1090,7 @@ public final class HttpSessions implements TcpEventHandler, UpstreamHandler
         }
         final int connId = session.connId;
         writer.wrap(out, 0, out.capacity());
-        writer.errorResponse(status, ascii(UpstreamFailure.name(reason)), -1, true, session.parser.request());
+        writer.errorResponse(status, UpstreamFailure.nameBytes(reason), -1, true, session.parser.request());
         endpoint.write(connId, out, 0, writer.position());
         session.clearExchange();
         endpoint.close(connId);

@@ -25,6 +25,9 @@ public final class UpstreamFailure
         "none", "connect_refused", "unreachable", "connect_timeout", "response_timeout", "tls_failure",
         "closed_before_response", "premature_close", "malformed_response",
     };
+    private static final byte[] UNKNOWN = "unknown".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[][] NAME_BYTES = java.util.Arrays.stream(NAMES)
+        .map(n -> n == null ? UNKNOWN : n.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
     private UpstreamFailure()
     {
@@ -55,5 +58,11 @@ public final class UpstreamFailure
     public static String name(final int reason)
     {
         return reason > 0 && reason < NAMES.length ? NAMES[reason] : "unknown";
+    }
+
+    /** {@link #name} as ASCII bytes, made once, for error bodies written on the agent thread. */
+    public static byte[] nameBytes(final int reason)
+    {
+        return reason > 0 && reason < NAME_BYTES.length ? NAME_BYTES[reason] : UNKNOWN;
     }
 }
